@@ -6,7 +6,7 @@
     python3 course.py setup   # only set up: .venv with the package in editable mode and its dev extras
 
 Set-up is idempotent: the virtual environment `.venv` is created once, and the
-package is reinstalled only when settings.ini or setup.py changed since the last install.
+package is reinstalled only when settings.ini, setup.py or pyproject.toml changed since the last install.
 """
 import argparse, hashlib, os, subprocess, sys, time
 from pathlib import Path
@@ -23,7 +23,7 @@ def run(cmd, **kw):
 def install_fingerprint() -> str:
     "Hash of the files that decide what gets installed."
     h = hashlib.sha256()
-    for name in ("settings.ini", "setup.py"): h.update((ROOT / name).read_bytes())
+    for name in ("settings.ini", "setup.py", "pyproject.toml"): h.update((ROOT / name).read_bytes())
     return h.hexdigest()
 
 def setup():
