@@ -69,7 +69,7 @@ def main():
     sub.add_parser("setup", help="create .venv and install diffnotes with its dev extras")
     p_test = sub.add_parser("test", help="set up, then run the notebooks as tests")
     p_test.add_argument("notebooks", nargs="*", help="notebooks to test (default: all under nbs/)")
-    p_lab = sub.add_parser("lab", help="set up, then open the course in JupyterLab (extra arguments go to jupyter lab)")
+    sub.add_parser("lab", help="set up, then open the course in JupyterLab (extra arguments go to jupyter lab)")
     args, extra = parser.parse_known_args()
     if extra and args.command != "lab": parser.error(f"unrecognized arguments: {' '.join(extra)}")
     setup()

@@ -5,7 +5,6 @@
 # %% ../nbs/91_cli.ipynb #11676aef
 from __future__ import annotations
 import argparse
-import sys
 
 # %% auto #0
 __all__ = ['positive_int', 'build_parser', 'main']

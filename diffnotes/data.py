@@ -4,7 +4,6 @@
 
 # %% ../nbs/02a_data.ipynb #4cad842f
 from __future__ import annotations
-import math
 from pathlib import Path
 
 import numpy as np

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .noise import Schedule, check_timesteps
-from .viz import plot_loss, progress_bar, scatter_clouds, scatter_panels
+from .viz import progress_bar, scatter_clouds
 
 # %% auto #0
 __all__ = ['TOY_DATA', 'make_generator', 'spiral', 'disc_grid', 'two_moons', 'eight_gaussians', 'toy_data', 'Standardizer',
