@@ -41,6 +41,7 @@ setuptools.setup(
                 + [f"Programming Language :: Python :: {v}" for v in py_versions],
     packages=setuptools.find_packages(include=[cfg["lib_path"], cfg["lib_path"] + ".*"]),
     include_package_data=True,
+    package_data={cfg["lib_path"]: ["pretrained/manifest.json", "pretrained/*/config.json", "pretrained/*/*.safetensors"]},
     python_requires=f">={min_python}",
     install_requires=split_reqs("requirements"),
     extras_require={"dev": split_reqs("dev_requirements")},

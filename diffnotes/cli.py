@@ -4,10 +4,10 @@
 
 # %% ../nbs/91_cli.ipynb #11676aef
 from __future__ import annotations
-import argparse
+import argparse, sys
 
 # %% auto #0
-__all__ = ['positive_int', 'build_parser', 'main']
+__all__ = ['positive_int', 'usage_error', 'build_parser', 'main']
 
 # %% ../nbs/91_cli.ipynb #77532677
 def positive_int(text: str) -> int:
@@ -17,15 +17,22 @@ def positive_int(text: str) -> int:
     if value < 1: raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
 
+def usage_error(command: str, message: str):
+    "Report a bad argument the way argparse does: `diffnotes COMMAND: error: message` on stderr, exit status 2."
+    print(f"diffnotes {command}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
 # %% ../nbs/91_cli.ipynb #8cd4bd1a
 def build_parser() -> argparse.ArgumentParser:
     "The `diffnotes` argument parser with every chapter's subcommand."
     from diffnotes import __version__
     from diffnotes.toy import add_toy_command
+    from diffnotes.train import add_train_command
     parser = argparse.ArgumentParser(prog="diffnotes", description="diffnotes: a course on diffusion models that is also a library.")
     parser.add_argument("--version", action="version", version=f"diffnotes {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_toy_command(sub)
+    add_train_command(sub)
     return parser
 
 def main(argv: list[str] | None = None):
