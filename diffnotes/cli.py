@@ -28,11 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     from diffnotes import __version__
     from diffnotes.toy import add_toy_command
     from diffnotes.train import add_train_command
+    from diffnotes.sampling import add_sample_command
     parser = argparse.ArgumentParser(prog="diffnotes", description="diffnotes: a course on diffusion models that is also a library.")
     parser.add_argument("--version", action="version", version=f"diffnotes {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_toy_command(sub)
     add_train_command(sub)
+    add_sample_command(sub)
     return parser
 
 def main(argv: list[str] | None = None):

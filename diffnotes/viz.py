@@ -9,11 +9,12 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from PIL import Image
 from tqdm.std import tqdm as _std_tqdm
 
 # %% auto #0
 __all__ = ['to_numpy', 'progress_bar', 'moving_average', 'plot_loss', 'scatter_clouds', 'scatter_panels', 'show_images',
-           'image_slider']
+           'image_slider', 'save_gif']
 
 # %% ../nbs/90_viz.ipynb #f128291f
 def to_numpy(x) -> np.ndarray:
@@ -142,3 +143,16 @@ def image_slider(render, values, description: str = "t", size: float = 3.0, titl
     slider.observe(lambda change: draw(change["new"]), names="value")
     draw(values[0])
     return widgets.VBox([slider, out])
+
+# %% ../nbs/90_viz.ipynb #c675eb8c
+def save_gif(frames, path, nrow: int = 8, scale: int = 3, fps: float = 12, hold_last: float = 1.5):
+    "Write `frames` (a list of image batches (n, c, h, w) in [-1, 1]) as an animated GIF of grids at `path`; returns the path."
+    from pathlib import Path
+    from diffnotes.data import to_pil
+    if not frames: raise ValueError("frames must be a non-empty list of image batches")
+    images = [to_pil(f.clamp(-1, 1), nrow=nrow) for f in frames]
+    images = [im.resize((im.width * scale, im.height * scale), Image.NEAREST) for im in images]
+    durations = [int(1000 / fps)] * (len(images) - 1) + [int(1000 * hold_last)]
+    path = Path(path)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=True)
+    return path

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Samplers measured three ways; prints the tables and writes bench/RESULTS.md.
+
+(a) accuracy: relative error against the exact probability-flow solution for Gaussian data, at 5-50 model calls, ours vs diffusers;
+(b) sample quality vs model calls: the spiral toy (sliced Wasserstein distance to the data, with its floor) and the digits with
+    the shipped `digits` checkpoint (Frechet distance in a digit classifier's feature space, with its real-vs-real floor);
+(c) overhead: wall time of a sampling loop / (model calls x time of one model call), ours vs the diffusers scheduler loop
+    driving the same model, measured alternately in one run.
+
+    .venv/bin/python bench/samplers.py [--n-digits 400] [--quick]
+"""
+import argparse, platform, time
+from pathlib import Path
+
+import torch
+
+from diffnotes.noise import Schedule
+from diffnotes.sampling import sample, exact_answer_errors, errors_table, model_calls
+from diffnotes.train import load_pretrained
+
+CONFIGS = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpmpp_2m", 20), ("dpmpp_2m", 10),
+           ("euler", 20), ("heun", 10)]
+
+def spiral_quality(quick: bool):
+    from diffnotes.toy import ToyMLP, Standardizer, toy_data, train_toy, distance_to_data, distance_floor
+    schedule = Schedule.linear()
+    data = toy_data("spiral", 2000, seed=0)
+    std = Standardizer.fit(data)
+    torch.manual_seed(0)
+    model = ToyMLP()
+    train_toy(model, std.encode(data), schedule, steps=2000 if quick else 8000, progress=False)
+    model.eval()
+    floor = distance_floor("spiral", 2000)
+    rows = []
+    for sampler, steps in CONFIGS:
+        x_T = torch.randn(2000, 2, generator=torch.Generator().manual_seed(1))
+        x = sample(model, schedule, x_T, sampler, steps, generator=torch.Generator().manual_seed(2), progress=False)
+        rows.append((sampler, steps, model_calls(sampler, steps), distance_to_data(std.decode(x), "spiral")))
+    return floor, rows
+
+def digits_quality(n: int, quick: bool):
+    from diffnotes.metrics import digit_fd, digit_fd_floor, digit_classifier
+    model, schedule = load_pretrained("digits")
+    clf = digit_classifier()
+    floor, ref = digit_fd_floor(n, clf=clf)
+    rows = []
+    for sampler, steps in CONFIGS:
+        if quick and sampler == "ddpm": steps = 100
+        x_T = torch.randn(n, 1, 16, 16, generator=torch.Generator().manual_seed(1))
+        start = time.perf_counter()
+        x = sample(model, schedule, x_T, sampler, steps, generator=torch.Generator().manual_seed(2), progress=False)
+        rows.append((sampler, steps, model_calls(sampler, steps), digit_fd(x, ref, clf), time.perf_counter() - start))
+    return floor, rows
+
+class Counting(torch.nn.Module):
+    "The model, with its call time accumulated, so the loop's own time is the rest."
+    def __init__(self, model): super().__init__(); self.model, self.calls, self.seconds = model, 0, 0.0
+    def forward(self, x, t):
+        start = time.perf_counter(); out = self.model(x, t.round().long() if t.is_floating_point() else t)
+        self.seconds += time.perf_counter() - start; self.calls += 1
+        return out
+
+def diffusers_loop(scheduler, model, x_T, steps):
+    scheduler.set_timesteps(steps); x = x_T * scheduler.init_noise_sigma
+    with torch.no_grad():
+        for t in scheduler.timesteps:
+            x = scheduler.step(model(scheduler.scale_model_input(x, t), t.repeat(len(x))), t, x).prev_sample
+    return x
+
+def overhead(rounds: int, batch: int):
+    from diffusers import DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, HeunDiscreteScheduler
+    model, schedule = load_pretrained("digits")
+    makers = {"ddim": lambda: DDIMScheduler(clip_sample=False), "dpmpp_2m": DPMSolverMultistepScheduler,
+              "euler": lambda: EulerDiscreteScheduler(use_karras_sigmas=True), "heun": lambda: HeunDiscreteScheduler(use_karras_sigmas=True)}
+    steps = {"ddim": 50, "dpmpp_2m": 20, "euler": 20, "heun": 10}
+    x_T = torch.randn(batch, 1, 16, 16, generator=torch.Generator().manual_seed(0))
+    results = {(name, who): [] for name in makers for who in ("ours", "diffusers")}
+    with torch.no_grad():
+        model(x_T, torch.full((batch,), 500))
+        for _ in range(rounds):
+            for name, make in makers.items():
+                for who in ("ours", "diffusers"):
+                    m = Counting(model)
+                    start = time.perf_counter()
+                    if who == "ours": sample(m, schedule, x_T, name, steps[name], progress=False)
+                    else: diffusers_loop(make(), m, x_T, steps[name])
+                    total = time.perf_counter() - start
+                    results[name, who].append((total, m.seconds, m.calls))
+    # one model call's time, measured on its own in the same run
+    tt = torch.full((batch,), 500)
+    with torch.no_grad():
+        start = time.perf_counter()
+        for _ in range(50): model(x_T, tt)
+    call = (time.perf_counter() - start) / 50
+    rows = []
+    for name in makers:
+        for who in ("ours", "diffusers"):
+            runs = results[name, who]
+            best = min(runs, key=lambda r: r[0])
+            rows.append((name, who, best[2], best[0], best[0] / (best[2] * call), best[0] / best[1], best[0] - best[1]))
+    return call, rows
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n-digits", type=int, default=400, help="digits sampled per configuration (default 400)")
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds of the overhead measurement")
+    p.add_argument("--batch", type=int, default=16, help="batch size of the overhead measurement")
+    p.add_argument("--quick", action="store_true", help="a fast smoke run: fewer toy steps, DDPM at 100 steps")
+    args = p.parse_args()
+    torch.set_num_threads(2)
+    schedule = Schedule.linear()
+    out = [f"# Sampler benchmarks\n\nCommand: `python bench/samplers.py --n-digits {args.n_digits}{' --quick' if args.quick else ''}`; "
+           f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.machine()} CPU.\n"]
+
+    t0 = time.time()
+    rows = exact_answer_errors(schedule)
+    out.append("## (a) Error against the exact answer\n\nData N(0, 0.5^2), the exact noise predictor, relative L2 error of x_0 "
+               "against the exact probability-flow solution, 4,096 samples.\n\n" + errors_table(rows) + "\n")
+    print(out[-1], flush=True)
+
+    floor, rows = spiral_quality(args.quick)
+    lines = ["| sampler | steps | model calls | sliced Wasserstein | x floor |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {s} | {st} | {nfe} | {d:.4f} | {d / floor:.2f} |" for s, st, nfe, d in rows]
+    out.append(f"## (b1) The spiral toy\n\nToyMLP trained 8,000 steps (seed 0), 2,000 samples per sampler; floor (data vs data) {floor:.4f}.\n\n" + "\n".join(lines) + "\n")
+    print(out[-1], flush=True)
+
+    floor, rows = digits_quality(args.n_digits, args.quick)
+    lines = ["| sampler | steps | model calls | Frechet distance | x floor | seconds |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {s} | {st} | {nfe} | {d:.2f} | {d / floor:.2f} | {sec:.1f} |" for s, st, nfe, d, sec in rows]
+    out.append(f"## (b2) Digits, shipped `digits` checkpoint\n\n{args.n_digits} samples per sampler against {args.n_digits} train-split digits, "
+               f"features of `diffnotes.metrics.digit_classifier()`; real-vs-real floor at the same size {floor:.2f}.\n\n" + "\n".join(lines) + "\n")
+    print(out[-1], flush=True)
+
+    call, rows = overhead(args.rounds, args.batch)
+    lines = ["| sampler | loop | model calls | loop time (s) | loop / (calls x one call) | loop / its own model time | time outside the model (ms) |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {s} | {who} | {n} | {tot:.3f} | {ratio:.3f} | {own:.3f} | {1000 * rest:.1f} |" for s, who, n, tot, ratio, own, rest in rows]
+    out.append(f"## (c) Sampler overhead\n\nThe shipped `digits` U-Net, batch {args.batch} at 16x16; one model call {1000 * call:.1f} ms; "
+               f"best of {args.rounds} alternating rounds. 'loop / (calls x one call)' divides by a separately timed call, so it also carries that call's timing noise; 'loop / its own model time' divides by the time the loop's own calls took, and isolates the sampler's arithmetic. Ours and diffusers' scheduler loop drive the same model (diffusers' fractional Karras timesteps are rounded for it).\n\n" + "\n".join(lines) + "\n")
+    print(out[-1], flush=True)
+    out.append(f"Total benchmark time {time.time() - t0:.0f} s.\n")
+    Path(__file__).with_name("RESULTS.md").write_text("\n".join(out))
+
+if __name__ == "__main__":
+    main()
