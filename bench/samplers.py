@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from diffnotes.noise import Schedule
-from diffnotes.sampling import sample, exact_answer_errors, errors_table, model_calls
+from diffnotes.sampling import sample, diffusers_sample, exact_answer_errors, errors_table, model_calls
 from diffnotes.train import load_pretrained
 
 CONFIGS = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpmpp_2m", 20), ("dpmpp_2m", 10),
@@ -60,13 +60,6 @@ class Counting(torch.nn.Module):
         self.seconds += time.perf_counter() - start; self.calls += 1
         return out
 
-def diffusers_loop(scheduler, model, x_T, steps):
-    scheduler.set_timesteps(steps); x = x_T * scheduler.init_noise_sigma
-    with torch.no_grad():
-        for t in scheduler.timesteps:
-            x = scheduler.step(model(scheduler.scale_model_input(x, t), t.repeat(len(x))), t, x).prev_sample
-    return x
-
 def overhead(rounds: int, batch: int):
     from diffusers import DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, HeunDiscreteScheduler
     model, schedule = load_pretrained("digits")
@@ -83,7 +76,7 @@ def overhead(rounds: int, batch: int):
                     m = Counting(model)
                     start = time.perf_counter()
                     if who == "ours": sample(m, schedule, x_T, name, steps[name], progress=False)
-                    else: diffusers_loop(make(), m, x_T, steps[name])
+                    else: diffusers_sample(make(), m, x_T, steps[name])
                     total = time.perf_counter() - start
                     results[name, who].append((total, m.seconds, m.calls))
     # one model call's time, measured on its own in the same run
