@@ -184,6 +184,7 @@ def check_model_matches(model: nn.Module, config: dict, path=""):
 def load_model(path, model: nn.Module | None = None, ema: bool = True, device=None):
     "Load checkpoint `path` into `model` (or a model rebuilt from its config); returns `(model, schedule)`. `ema` picks the averaged weights when present."
     config = read_config(path)
+    if "schedule" not in config: raise ValueError(f"checkpoint {path} holds a {config.get('model_class')}, not a denoiser with a noise schedule")
     if model is None:
         if config["model_class"] not in MODEL_CLASSES:
             raise ValueError(f"checkpoint {path} holds an unknown model class {config['model_class']!r} (known: {sorted(MODEL_CLASSES)})")
