@@ -362,8 +362,8 @@ def checkpoint_config(self: Trainer) -> dict:
 @patch
 def save(self: Trainer, path=None) -> Path:
     "Write a checkpoint of the run to `path` (default: the trainer's `out` folder); only the main process writes."
-    path = Path(path or self.out or "")
-    if not str(path): raise ValueError("save needs a path (or an `out` folder given to the Trainer)")
+    if path is None and self.out is None: raise ValueError("save needs a path (or an `out` folder given to the Trainer)")
+    path = Path(path if path is not None else self.out)
     self.accelerator.wait_for_everyone()
     if self.accelerator.is_main_process:
         model = self.accelerator.unwrap_model(self.model)
