@@ -22,21 +22,16 @@ CONFIGS = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpmpp_2m"
            ("euler", 20), ("heun", 10)]
 
 def spiral_quality(quick: bool):
-    from diffnotes.toy import ToyMLP, Standardizer, toy_data, train_toy, distance_to_data, distance_floor
-    schedule = Schedule.linear()
-    data = toy_data("spiral", 2000, seed=0)
-    std = Standardizer.fit(data)
-    torch.manual_seed(0)
-    model = ToyMLP()
-    train_toy(model, std.encode(data), schedule, steps=2000 if quick else 8000, progress=False)
-    model.eval()
-    floor = distance_floor("spiral", 2000)
+    "Chapter 01's toy, trained by `fit_toy` (seed 0), then sampled with every configuration."
+    from diffnotes.toy import fit_toy, distance_to_data
+    res = fit_toy("spiral", n=2000, seed=0, steps=2000 if quick else 8000, progress=False)
+    model, scaler, schedule = res.model.eval(), res.scaler, Schedule.linear()
     rows = []
     for sampler, steps in CONFIGS:
         x_T = torch.randn(2000, 2, generator=torch.Generator().manual_seed(1))
         x = sample(model, schedule, x_T, sampler, steps, generator=torch.Generator().manual_seed(2), progress=False)
-        rows.append((sampler, steps, model_calls(sampler, steps), distance_to_data(std.decode(x), "spiral")))
-    return floor, rows
+        rows.append((sampler, steps, model_calls(sampler, steps), distance_to_data(scaler.decode(x), "spiral")))
+    return res.floor, rows
 
 def digits_quality(n: int, quick: bool):
     from diffnotes.metrics import digit_fd, digit_fd_floor, digit_classifier
