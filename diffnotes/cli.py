@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     from diffnotes.toy import add_toy_command
     from diffnotes.train import add_train_command
     from diffnotes.sampling import add_sample_command
+    import diffnotes.vae, diffnotes.conditioning       # register `train vae`, `train latent`, `train digits-cond`, `train shapes-cond`
     parser = argparse.ArgumentParser(prog="diffnotes", description="diffnotes: a course on diffusion models that is also a library.")
     parser.add_argument("--version", action="version", version=f"diffnotes {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -13,8 +13,8 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import DataLoader, TensorDataset
 
 # %% auto #0
-__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'IMAGE_EXTENSIONS', 'digits', 'shapes', 'describe', 'mnist',
-           'fashion_mnist', 'image_folder', 'loader', 'to_pil']
+__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RGB', 'IMAGE_EXTENSIONS', 'digits', 'shapes',
+           'describe', 'mnist', 'fashion_mnist', 'image_folder', 'loader', 'to_pil']
 
 # %% ../nbs/02a_data.ipynb #0f7a89b8
 def _split_indices(n: int, test_fraction: float, seed: int):
@@ -45,7 +45,8 @@ SHAPE_NAMES = ("circle", "square", "triangle")
 COLOUR_NAMES = ("red", "green", "blue", "yellow")
 SIZE_NAMES = ("small", "large")
 ATTRIBUTES = SHAPE_NAMES + COLOUR_NAMES + SIZE_NAMES
-_RGB = torch.tensor([[1.0, 0.15, 0.15], [0.15, 0.9, 0.15], [0.2, 0.35, 1.0], [1.0, 0.9, 0.1]])
+COLOUR_RGB = torch.tensor(  # the palette of COLOUR_NAMES, RGB in [0, 1]
+    [[1.0, 0.15, 0.15], [0.15, 0.9, 0.15], [0.2, 0.35, 1.0], [1.0, 0.9, 0.1]])
 _RADII = torch.tensor([0.32, 0.55])
 
 # %% ../nbs/02a_data.ipynb #b018166f
@@ -74,7 +75,7 @@ def shapes(n: int, seed: int = 0, size: int = 16):
     for s in range(0, n, 1024):                                  # in chunks: the 4x canvas is 16x the memory
         sl = slice(s, s + 1024)
         cover = F.avg_pool2d(_shape_masks(kind[sl], cx[sl], cy[sl], r[sl], 4 * size)[:, None], 4)
-        images.append(cover * _RGB[colour[sl]][:, :, None, None] * 2 - 1)
+        images.append(cover * COLOUR_RGB[colour[sl]][:, :, None, None] * 2 - 1)
     attrs = torch.cat([F.one_hot(kind, 3), F.one_hot(colour, 4), F.one_hot(big, 2)], dim=1).float()
     return torch.cat(images), attrs
 

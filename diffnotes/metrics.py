@@ -8,11 +8,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import digits
+from .data import COLOUR_RGB, SHAPE_NAMES, digits, shapes
 
 # %% auto #0
 __all__ = ['SHIPPED_CLASSIFIER', 'DigitClassifier', 'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier',
-           'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor']
+           'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor', 'mean_colour',
+           'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 class DigitClassifier(nn.Module):
@@ -109,3 +110,61 @@ def digit_fd_floor(n: int, seed: int = 0, clf: DigitClassifier | None = None) ->
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     ref, other = x[perm[:n]], x[perm[n:2 * n]]
     return digit_fd(other, ref, clf), ref
+
+# %% ../nbs/92_metrics.ipynb #1e4dc77a
+def mean_colour(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
+    "Mean RGB in [0, 1] of each sprite's lit pixels (brightness above `threshold`); x (n, 3, h, w) in [-1, 1]."
+    if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"x must have shape (n, 3, h, w), got {tuple(x.shape)}")
+    rgb = (x.clamp(-1, 1) + 1) / 2
+    lit = (rgb.amax(1, keepdim=True) > threshold).float()
+    return (rgb * lit).sum((2, 3)) / lit.sum((2, 3)).clamp(min=1)
+
+def dominant_colour(x: torch.Tensor) -> torch.Tensor:
+    "Index into `COLOUR_NAMES` of each sprite's colour: the palette entry closest in direction to its `mean_colour`."
+    return (F.normalize(mean_colour(x), dim=1) @ F.normalize(COLOUR_RGB, dim=1).T).argmax(1)
+
+# %% ../nbs/92_metrics.ipynb #fa1ee916
+class ShapeClassifier(nn.Module):
+    "A small CNN on a sprite's brightness (max over RGB, so blind to colour): `forward(x)` gives 3 shape logits and 2 size logits."
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                  nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                                  nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, len(SHAPE_NAMES) + 2))
+
+    def forward(self, x: torch.Tensor):
+        if x.ndim != 4 or x.shape[1:] != (3, 16, 16): raise ValueError(f"x must have shape (n, 3, 16, 16), got {tuple(x.shape)}")
+        out = self.body(x.clamp(-1, 1).amax(1, keepdim=True))
+        return out[:, :len(SHAPE_NAMES)], out[:, len(SHAPE_NAMES):]
+
+def train_shape_classifier(steps: int = 400, n: int = 4096, seed: int = 0) -> ShapeClassifier:
+    "Train a `ShapeClassifier` on `n` sprites drawn with seed 1000 + `seed`; deterministic for a seed."
+    x, a = shapes(n, seed=1000 + seed)
+    shape, size = a[:, :3].argmax(1), a[:, 7:].argmax(1)
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    net = ShapeClassifier()
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    with torch.enable_grad():
+        for _ in range(steps):
+            i = torch.randint(0, n, (64,), generator=g)
+            shape_logits, size_logits = net(x[i])
+            loss = F.cross_entropy(shape_logits, shape[i]) + F.cross_entropy(size_logits, size[i])
+            opt.zero_grad(); loss.backward(); opt.step()
+    return net.eval().requires_grad_(False)
+
+_SHAPE_JUDGES: dict = {}
+
+@torch.no_grad()
+def judge_sprites(x: torch.Tensor) -> torch.Tensor:
+    "Read each sprite as (shape, colour, size) indices into `SHAPE_NAMES`, `COLOUR_NAMES`, `SIZE_NAMES`; shape (n, 3)."
+    if "default" not in _SHAPE_JUDGES: _SHAPE_JUDGES["default"] = train_shape_classifier()
+    shape_logits, size_logits = _SHAPE_JUDGES["default"](x)
+    return torch.stack([shape_logits.argmax(1), dominant_colour(x), size_logits.argmax(1)], dim=1)
+
+def sprite_accuracy(x: torch.Tensor, attributes: torch.Tensor) -> dict:
+    "How often the sprites `x` show the intended multi-hot `attributes` (n, 9): per group and all three at once."
+    want = torch.stack([attributes[:, :3].argmax(1), attributes[:, 3:7].argmax(1), attributes[:, 7:].argmax(1)], dim=1)
+    hit = judge_sprites(x) == want
+    return {"shape": hit[:, 0].float().mean().item(), "colour": hit[:, 1].float().mean().item(),
+            "size": hit[:, 2].float().mean().item(), "all": hit.all(1).float().mean().item()}

@@ -164,14 +164,22 @@ DEFAULT_SPACING = {"ddpm": "leading", "ddim": "leading", "dpmpp_2m": "linspace",
 def _default_steps(sampler: str, T: int) -> int:
     return {"ddpm": T, "ddim": 50, "dpmpp_2m": 20, "euler": 50, "heun": 25}[sampler]
 
-def guided_output(model, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None, guidance: float | None = None) -> torch.Tensor:
-    "The model's output; with `guidance` w, classifier-free guidance $o_u + w\\,(o_c - o_u)$, both passes batched in one call (null context = zeros)."
+def guided_output(model, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None, guidance: float | None = None,
+                  rescale: float = 0.0) -> torch.Tensor:
+    "The model's output; with `guidance` w, classifier-free guidance $o_u + w\\,(o_c - o_u)$, both passes batched in one call (null context = zeros); `rescale` $\\phi$ blends in the guided output rescaled to the conditional output's per-sample std (chapter 07)."
+    if not 0 <= rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {rescale}")
     if context is None:
         if guidance is not None: raise ValueError("guidance needs a context (the conditional pass); got context=None")
         return model(x, t)
-    if guidance is None: return model(x, t, context)
+    if guidance is None:
+        if rescale: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
+        return model(x, t, context)
     out_u, out_c = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(context), context])).chunk(2)
-    return out_u + guidance * (out_c - out_u)
+    out = out_u + guidance * (out_c - out_u)
+    if rescale:
+        dims = tuple(range(1, out.ndim))
+        out = rescale * out * (out_c.std(dim=dims, keepdim=True) / out.std(dim=dims, keepdim=True)) + (1 - rescale) * out
+    return out
 
 def _check_sample_args(sampler, eta, spacing, prediction, variance, x_T):
     if sampler not in SAMPLERS: raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
@@ -186,12 +194,13 @@ def _check_sample_args(sampler, eta, spacing, prediction, variance, x_T):
 def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddpm", steps: int | None = None,
            eta: float = 0.0, spacing: str | None = None, prediction: str = "eps", clip: float | None = None,
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
-           variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True):
+           variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0):
     "Run `sampler` from noise `x_T` in `steps` steps; returns x_0, or (x_0, [x after each step]) with `return_intermediates`."
     spacing = spacing or DEFAULT_SPACING.get(sampler, "leading")
     _check_sample_args(sampler, eta, spacing, prediction, variance, x_T)
     steps = _default_steps(sampler, schedule.T) if steps is None else steps
-    call = lambda x, t: guided_output(model, x, torch.full((len(x),), int(t), dtype=torch.long, device=x.device), context, guidance)
+    if context is not None and context.ndim == 1: context = context.expand(len(x_T), -1)   # one context for the whole batch
+    call = lambda x, t: guided_output(model, x, torch.full((len(x),), int(t), dtype=torch.long, device=x.device), context, guidance, guidance_rescale)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     kept = [x_T.clone()] if return_intermediates else None
     if sampler in ("ddpm", "ddim"):
@@ -331,18 +340,28 @@ def add_sample_command(subparsers):
     p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0)")
     p.add_argument("--out", required=True, help="PNG file for the grid of samples")
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1]")
+    p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples); digits-cond: 0-9")
+    p.add_argument("--context", default=None, help="a context vector for a multi-hot model, comma-separated, e.g. shapes-cond: 1,0,0,0.6,0,0.4,0,0,1")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1 = none; default 3 with --label or --context)")
+    p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
+    p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_sample)
     return p
 
 def load_for_sampling(ckpt: str):
-    "A checkpoint folder or a shipped name -> `(model, schedule, image shape)`."
+    "A checkpoint folder or a shipped name -> `(model, schedule, shape of x_T, decode)`; `decode` maps a latent model's samples to pixels (None for pixel models)."
     from pathlib import Path
     from diffnotes.train import load_model, load_pretrained, pretrained_manifest, pretrained_path, read_config
     if Path(ckpt).is_dir(): path, (model, sched) = Path(ckpt), load_model(ckpt)
     elif ckpt in pretrained_manifest(): path, (model, sched) = pretrained_path(ckpt), load_pretrained(ckpt)
     else: raise ValueError(f"--ckpt {ckpt!r} is neither a checkpoint folder nor a shipped model ({', '.join(sorted(pretrained_manifest()))})")
-    return model, sched, tuple(read_config(path)["data"]["shape"])
+    config = read_config(path)
+    decode = None
+    if "latent" in config.get("extra", {}):
+        from diffnotes.vae import latent_vae                 # chapter 06: the checkpoint names the VAE that made its latents
+        decode = latent_vae(config).decode
+    return model, sched, tuple(config["data"]["shape"]), decode
 
 def run_sample(args) -> torch.Tensor:
     "The `diffnotes sample` command."
@@ -351,14 +370,24 @@ def run_sample(args) -> torch.Tensor:
     from diffnotes.cli import usage_error
     from diffnotes.data import to_pil
     try:
-        model, sched, shape = load_for_sampling(args.ckpt)
+        model, sched, shape, decode = load_for_sampling(args.ckpt)
         _check_sample_args(args.sampler, args.eta, args.spacing or DEFAULT_SPACING[args.sampler], "eps", "fixed_small", torch.zeros(1))
         if args.steps is not None and args.steps > sched.T: raise ValueError(f"--steps must be at most {sched.T} (the model's train timesteps), got {args.steps}")
+        from diffnotes.conditioning import context_from_args, DEFAULT_GUIDANCE
+        ctx = context_from_args(getattr(model, "context_dim", None), args.n, args.label, args.context)
+        guidance = args.guidance if args.guidance is not None or ctx is None else DEFAULT_GUIDANCE
+        if guidance is not None and ctx is None: raise ValueError("--guidance needs --label or --context (classifier-free guidance compares the conditional and the null context)")
+        if not 0 <= args.guidance_rescale <= 1: raise ValueError(f"--guidance-rescale must lie in [0, 1], got {args.guidance_rescale}")
+        if args.clip is not None and args.clip <= 0: raise ValueError(f"--clip must be > 0, got {args.clip}")
     except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
     g = torch.Generator().manual_seed(args.seed)
     x_T = torch.randn(args.n, *shape, generator=g)
-    x = sample(model, sched, x_T, args.sampler, args.steps, eta=args.eta, spacing=args.spacing, generator=g, progress=not args.quiet).clamp(-1, 1)
+    x = sample(model, sched, x_T, args.sampler, args.steps, eta=args.eta, spacing=args.spacing, generator=g, progress=not args.quiet, clip=args.clip,
+               context=ctx, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
+    if decode is not None:
+        with torch.no_grad(): x = decode(x)
+    x = x.clamp(-1, 1)
     to_pil(x, nrow=math.ceil(math.sqrt(args.n))).save(args.out)
     if args.npy: np.save(args.npy, x.numpy().astype(np.float32))
-    print(f"{args.n} samples, {args.sampler} {args.steps or _default_steps(args.sampler, sched.T)} steps, seed {args.seed}: {args.out}" + (f", {args.npy}" if args.npy else ""))
+    print(f"{args.n} samples, {args.sampler} {args.steps or _default_steps(args.sampler, sched.T)} steps, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "") + f": {args.out}" + (f", {args.npy}" if args.npy else ""))
     return x

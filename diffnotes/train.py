@@ -6,6 +6,7 @@
 from __future__ import annotations
 import dataclasses, hashlib, json, math, os, secrets, time
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 import torch
@@ -22,8 +23,8 @@ from .viz import progress_bar, show_images, plot_loss
 __all__ = ['MIXED_PRECISION', 'CHECKPOINT_FORMAT', 'MODEL_CLASSES', 'RESUMABLE_CHANGES', 'TRAIN_RECIPES', 'diffusion_loss',
            'lr_factor', 'EMA', 'TrainConfig', 'write_checkpoint', 'read_config', 'read_tensors', 'register_model_class',
            'schedule_config', 'schedule_from_config', 'check_model_matches', 'load_model', 'default_sample_fn',
-           'Trainer', 'digits_model', 'add_train_command', 'run_train', 'pretrained_manifest', 'pretrained_path',
-           'load_pretrained', 'slim_checkpoint']
+           'Trainer', 'digits_model', 'add_train_command', 'TrainRecipe', 'register_recipe', 'run_train',
+           'pretrained_manifest', 'pretrained_path', 'load_pretrained', 'slim_checkpoint']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -225,7 +226,7 @@ class Trainer:
     "Train a denoiser `model` on images `x` (n, C, H, W) in [-1, 1], optionally with a `context` (n, D) per image, under `schedule`."
     def __init__(self, model: nn.Module, schedule: Schedule, x: torch.Tensor, context: torch.Tensor | None = None,
                  config: TrainConfig | None = None, data: str = "custom", out=None, progress: bool = True,
-                 sample_fn=default_sample_fn, show: bool = True):
+                 sample_fn=default_sample_fn, show: bool = True, extra: dict | None = None):
         self.config = (config or TrainConfig()).check()
         if not isinstance(x, torch.Tensor) or x.ndim != 4: raise ValueError(f"x must be an image tensor (n, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
         if context is not None and (context.ndim != 2 or len(context) != len(x)):
@@ -237,6 +238,7 @@ class Trainer:
         if self.config.batch_size % per_step:
             raise ValueError(f"batch_size ({self.config.batch_size}) must be divisible by processes x grad_accum ({self.world} x {self.config.grad_accum})")
         self.schedule, self.data, self.out, self.sample_fn, self.show = schedule, data, (Path(out) if out else None), sample_fn, show
+        self.extra = dict(extra or {})      # anything else the checkpoint must remember (e.g. a latent model's VAE)
         self.progress = progress and self.accelerator.is_main_process
         self.x, self.context = x, context
         self.model = model
@@ -357,7 +359,8 @@ def checkpoint_config(self: Trainer) -> dict:
     return {"model_class": type(self.model).__name__, "model": self.model.config, "schedule": schedule_config(self.schedule),
             "data": {"name": self.data, "shape": list(self.x.shape[1:]), "n": len(self.x), "context_dim": None if self.context is None else self.context.shape[1]},
             "train": dataclasses.asdict(self.config), "step": self.step, "epoch": self.step / self.steps_per_epoch,
-            "seconds": round(self.seconds, 3), "seed": self.config.seed, "processes": self.world, "diffnotes": __version__}
+            "seconds": round(self.seconds, 3), "seed": self.config.seed, "processes": self.world, "diffnotes": __version__,
+            **({"extra": self.extra} if self.extra else {})}
 
 @patch
 def save(self: Trainer, path=None) -> Path:
@@ -390,7 +393,7 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
     if list(x.shape[1:]) != saved["data"]["shape"] or len(x) != saved["data"]["n"]:
         raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} images of shape {tuple(saved['data']['shape'])}, got {tuple(x.shape)}")
     trainer = cls(model_cls(**saved["model"]), schedule_from_config(saved["schedule"]), x, context, new,
-                  data=saved["data"]["name"], out=out if out is not None else path, **kwargs)
+                  data=saved["data"]["name"], out=out if out is not None else path, **{"extra": saved.get("extra"), **kwargs})
     tensors = read_tensors(path, "weights")
     trainer.model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
     trainer.ema.model.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("ema.")})
@@ -433,7 +436,7 @@ def add_train_command(subparsers):
     from diffnotes.cli import positive_int
     p = subparsers.add_parser("train", help="train a model and write a checkpoint folder",
                               description="Train a diffusion model with diffnotes' training loop and write a checkpoint (safetensors + config.json) to --out.")
-    p.add_argument("what", choices=sorted(TRAIN_RECIPES), help="what to train: " + "; ".join(f"{k}: {v[0]}" for k, v in TRAIN_RECIPES.items()))
+    p.add_argument("what", choices=sorted(TRAIN_RECIPES), help="what to train: " + "; ".join(f"{k}: {v.description}" for k, v in TRAIN_RECIPES.items()))
     p.add_argument("--out", required=True, help="checkpoint folder to write (and, with --resume, to continue)")
     length = p.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=positive_int, help="passes over the data (default 40)")
@@ -442,38 +445,60 @@ def add_train_command(subparsers):
     p.add_argument("--batch-size", type=positive_int, default=64, help="images per optimizer step (default 64)")
     p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default 2e-3)")
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    p.add_argument("--vae", default=None, help="for `latent`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_train)
     return p
 
 # %% ../nbs/04_training.ipynb #7ad3af22
-def _digits_data():
+@dataclasses.dataclass
+class TrainRecipe:
+    "What `diffnotes train NAME` trains: `make_model()`, `make_data(args)` -> (images, contexts or None), the schedule, and `TrainConfig` defaults."
+    description: str
+    make_model: Callable
+    make_data: Callable
+    make_schedule: Callable = Schedule.linear
+    defaults: dict = dataclasses.field(default_factory=dict)
+    trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (sample_fn, extra)
+    run: Callable | None = None               # args -> anything: replaces the diffusion training run (e.g. the VAE)
+
+TRAIN_RECIPES: dict[str, TrainRecipe] = {}
+
+def register_recipe(name: str, recipe: TrainRecipe):
+    "Make `diffnotes train NAME` train `recipe` (later chapters add their own: conditional, latent, ...)."
+    TRAIN_RECIPES[name] = recipe
+
+def _digits_data(args=None):
     from diffnotes.data import digits
     return digits("train")[0], None
 
-TRAIN_RECIPES = {"digits": ("the unconditional U-Net on the 16x16 digits", digits_model, _digits_data, Schedule.linear)}
+register_recipe("digits", TrainRecipe("the unconditional U-Net on the 16x16 digits", digits_model, _digits_data))
 
 def run_train(args) -> Trainer:
     "The `diffnotes train` command."
     from diffnotes.cli import usage_error
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
-    _, make_model, make_data, make_schedule = TRAIN_RECIPES[args.what]
-    x, ctx = make_data()
+    recipe = TRAIN_RECIPES[args.what]
+    if recipe.run is not None: return recipe.run(args)
+    if getattr(args, "vae", None) is not None and args.what != "latent": usage_error("train", f"--vae applies to `train latent` only, not {args.what!r}")
+    make_model, make_schedule = recipe.make_model, recipe.make_schedule
+    x, ctx = recipe.make_data(args)
+    kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
     out = Path(args.out)
     if args.resume:
         if not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
         saved = TrainConfig(**read_config(out)["train"])
         cfg = dataclasses.replace(saved, **({"epochs": args.epochs, "minutes": None} if args.epochs else {}),
                                   **({"minutes": args.minutes} if args.minutes else {}))
-        trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False)
+        trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, **kw)
     else:
         if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
-        cfg = TrainConfig(batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                          epochs=None if args.minutes else (args.epochs or 40), minutes=args.minutes)
+        cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
+                             "epochs": None if args.minutes else (args.epochs or 40), "minutes": args.minutes})
         try: cfg.check()
         except ValueError as e: usage_error("train", str(e))
         torch.manual_seed(args.seed)
-        trainer = Trainer(make_model(), make_schedule(), x, ctx, cfg, data=args.what, out=out, progress=not args.quiet, show=False)
+        trainer = Trainer(make_model(), make_schedule(), x, ctx, cfg, data=args.what, out=out, progress=not args.quiet, show=False, **kw)
     start = time.time()
     trainer.fit()
     trainer.save()

@@ -14,7 +14,7 @@ from tqdm.std import tqdm as _std_tqdm
 
 # %% auto #0
 __all__ = ['to_numpy', 'progress_bar', 'moving_average', 'plot_loss', 'scatter_clouds', 'scatter_panels', 'show_images',
-           'image_slider', 'save_gif']
+           'image_slider', 'image_chooser', 'save_gif']
 
 # %% ../nbs/90_viz.ipynb #f128291f
 def to_numpy(x) -> np.ndarray:
@@ -143,6 +143,27 @@ def image_slider(render, values, description: str = "t", size: float = 3.0, titl
     slider.observe(lambda change: draw(change["new"]), names="value")
     draw(values[0])
     return widgets.VBox([slider, out])
+
+# %% ../nbs/90_viz.ipynb #ad69258c
+def image_chooser(render, controls: dict, size: float = 3.0, title=None):
+    "ipywidgets controls (name -> list of values: a dropdown for strings, a slider otherwise) showing `render(**choices)`, a (c, h, w) image in [-1, 1]; returns the widget."
+    import ipywidgets as widgets
+    if not controls or any(not list(v) for v in controls.values()): raise ValueError("controls must map each name to a non-empty list of values")
+    out = widgets.Output()
+    pick = {name: (widgets.Dropdown if all(isinstance(v, str) for v in values) else widgets.SelectionSlider)(
+                options=list(values), value=list(values)[0], description=name, continuous_update=False)
+            for name, values in controls.items()}
+    def draw(*_):
+        choice = {name: w.value for name, w in pick.items()}
+        with out:
+            out.clear_output(wait=True)
+            fig, ax = plt.subplots(figsize=(size, size))
+            ax.imshow(_as_displayable(render(**choice)), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_axis_off(); ax.set_title(title(**choice) if title else ", ".join(f"{k} = {v}" for k, v in choice.items()))
+            plt.show()
+    for w in pick.values(): w.observe(draw, names="value")
+    draw()
+    return widgets.VBox([widgets.HBox(list(pick.values())), out])
 
 # %% ../nbs/90_viz.ipynb #c675eb8c
 def save_gif(frames, path, nrow: int = 8, scale: int = 3, fps: float = 12, hold_last: float = 1.5):

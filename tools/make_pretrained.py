@@ -2,20 +2,26 @@
 """Train a shipped checkpoint with the diffnotes CLI and add it to the package data.
 
     .venv/bin/python tools/make_pretrained.py digits --minutes 5 --seed 0
+    .venv/bin/python tools/make_pretrained.py digits-cond --minutes 5 --seed 0
+    .venv/bin/python tools/make_pretrained.py shapes-cond --minutes 5 --seed 0
+    .venv/bin/python tools/make_pretrained.py vae-digits --minutes 2 --seed 0
+    .venv/bin/python tools/make_pretrained.py latent-digits --minutes 5 --seed 0   # after vae-digits
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
 
-Runs `diffnotes train NAME --out WORK --minutes M --seed S` (timed), slims the
-checkpoint to its EMA weights in diffnotes/pretrained/NAME and records the
-command, seed, wall time, steps and SHA-256 in diffnotes/pretrained/manifest.json.
+Runs `diffnotes train TARGET --out WORK --minutes M --seed S` (timed; TARGET and
+any extra arguments from TRAIN_ARGS), slims the checkpoint to its EMA weights in
+diffnotes/pretrained/NAME and records the command, seed, wall time, steps and
+SHA-256 in diffnotes/pretrained/manifest.json.
 """
 import argparse, json, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"]}   # shipped name -> `diffnotes train` arguments
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("name", help="what to train (a `diffnotes train` target, e.g. digits)")
+    p.add_argument("name", help="the shipped name: a `diffnotes train` target (e.g. digits) or a key of TRAIN_ARGS")
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
@@ -24,7 +30,7 @@ def main():
     exe = Path(sys.executable).parent / "diffnotes"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / args.name
-        cmd = ["diffnotes", "train", args.name, "--out", str(work), "--minutes", f"{args.minutes:g}", "--seed", str(args.seed), "--quiet"]
+        cmd = ["diffnotes", "train", *TRAIN_ARGS.get(args.name, [args.name]), "--out", str(work), "--minutes", f"{args.minutes:g}", "--seed", str(args.seed), "--quiet"]
         start = time.time()
         subprocess.run([str(exe), *cmd[1:]], check=True)
         wall = time.time() - start

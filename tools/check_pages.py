@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Render every processed notebook to HTML and check each page in headless Chromium.
+
+    .venv/bin/python tools/check_pages.py [--out _checks/pages] [NOTEBOOK ...]
+
+Quarto (which builds the real docs site) cannot run on the machines this course
+is built on, so this is the nearest check we can make of what a reader sees:
+
+1. `nbdev_proc_nbs` processes the notebooks exactly as `nbdev_docs` would
+   (exports hidden, `show_doc` added for every exported function and class),
+   into `_proc/`.
+2. Each processed notebook is rendered to HTML with nbconvert. Cells marked
+   `#| output: false` lose their outputs, as Quarto drops them. Maths is
+   typeset with KaTeX, the renderer `nbs/_quarto.yml` asks Quarto to use; its
+   files come from the npm registry (cached in `.cache/katex`).
+3. Each page is opened in headless Chromium. A script in the page waits for
+   load, then records: images present and decoded (natural width > 0), maths
+   typeset (KaTeX elements, none that failed to parse), error and stderr
+   outputs, and widget placeholders (text a static page shows for a live
+   widget). Chromium also writes a screenshot of the page.
+
+A page passes when it loaded, every image decoded and there is at least one per
+figure the notebook saved, maths is present where the notebook has any and all
+of it parsed, and no error, stderr output or widget placeholder is shown.
+Prints one line per page and ends with `N passed, N failed`; exits 1 on any
+failure.
+"""
+import argparse, html, json, os, re, shutil, subprocess, sys, tarfile, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KATEX_VERSION = "0.16.11"
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync", "--disable-quic", "--hide-scrollbars"]
+
+CHECK_JS = r"""
+<script>
+window.addEventListener('load', () => {
+  const done = () => {
+    const imgs = [...document.querySelectorAll('img')];
+    const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.getAttribute('src') || '').slice(0, 60));
+    const text = document.body.innerText;
+    const result = {
+      images: imgs.length, broken: bad,
+      katex: document.querySelectorAll('.katex').length,
+      katex_errors: [...document.querySelectorAll('.katex-error')].map(e => e.textContent.slice(0, 80)),
+      errors: document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
+      tracebacks: (text.match(/Traceback \(most recent call last\)/g) || []).length,
+      widget_text: (text.match(/(VBox|HBox|IntSlider|SelectionSlider|Dropdown)\(children=|(Loading|Error displaying) widget/g) || []).length,
+      title: document.title, height: document.body.scrollHeight,
+    };
+    const pre = document.createElement('pre'); pre.id = 'page-check'; pre.textContent = JSON.stringify(result);
+    document.body.appendChild(pre);
+  };
+  if (window.renderMathInElement) {
+    renderMathInElement(document.body, {delimiters: [{left: '$$', right: '$$', display: true}, {left: '$', right: '$', display: false}],
+                                        throwOnError: false, ignoredClasses: ['jp-OutputArea-output', 'jp-InputArea-editor']});
+  }
+  Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(done);
+});
+</script>
+"""
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+
+def katex_dir() -> Path:
+    "KaTeX's dist folder, fetched once from the npm registry into .cache/katex."
+    dist = ROOT / ".cache" / "katex" / KATEX_VERSION / "dist"
+    if (dist / "katex.min.js").exists(): return dist
+    npm = shutil.which("npm")
+    if npm is None: sys.exit("check_pages: npm is needed to fetch KaTeX (the maths renderer) from the npm registry")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run([npm, "pack", f"katex@{KATEX_VERSION}", "--silent"], cwd=tmp).stdout.strip().splitlines()[-1]
+        with tarfile.open(Path(tmp) / out) as tar: tar.extractall(tmp, filter="data")
+        dist.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(Path(tmp) / "package" / "dist", dist)
+    return dist
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name): return shutil.which(name)
+    sys.exit("check_pages: no Chromium found (on Debian: apt-get install -y chromium)")
+
+def expected_figures(nb: dict) -> int:
+    "Images a reader should see: image outputs of shown cells, plus images linked from markdown."
+    n = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown": n += len(re.findall(r"!\[[^\]]*\]\([^)]+\)", "".join(cell["source"])))
+        else: n += sum(1 for o in cell.get("outputs", []) if any(k.startswith("image/") for k in o.get("data", {})))
+    return n
+
+def has_maths(nb: dict) -> bool:
+    return any(cell["cell_type"] == "markdown" and re.search(r"\$[^$\n]+\$", "".join(cell["source"])) for cell in nb["cells"])
+
+def quarto_view(nb: dict) -> dict:
+    "What Quarto would show: outputs of `#| output: false` cells dropped, widget views reduced to nothing (a static page cannot run them)."
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code": continue
+        src = "".join(cell["source"])
+        if re.search(r"^#\|\s*output:\s*false\s*$", src, re.M): cell["outputs"] = []
+    return nb
+
+def render(nb_path: Path, html_path: Path, katex: Path):
+    import nbformat
+    from nbconvert import HTMLExporter
+    nb = quarto_view(nbformat.read(nb_path, as_version=4))
+    exporter = HTMLExporter(template_name="lab")
+    exporter.mathjax_url = ""                     # no MathJax from a CDN: KaTeX, local, instead
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"path": str(nb_path.parent)}})
+    body = re.sub(r'<script[^>]*src="[^"]*mathjax[^"]*"[^>]*>\s*</script>', "", body, flags=re.I)
+    rel = os.path.relpath(katex, html_path.parent)
+    head = (f'<link rel="stylesheet" href="{rel}/katex.min.css">\n<script src="{rel}/katex.min.js"></script>\n'
+            f'<script src="{rel}/contrib/auto-render.min.js"></script>\n')
+    body = body.replace("</head>", head + "</head>", 1).replace("</body>", CHECK_JS + "</body>", 1)
+    html_path.write_text(body)
+    return nb
+
+def inspect(html_path: Path, shot: Path, chrome: str) -> dict:
+    with tempfile.TemporaryDirectory() as profile:
+        common = [chrome, *CHROME_FLAGS, f"--user-data-dir={profile}", "--allow-file-access-from-files", "--virtual-time-budget=15000"]
+        dom = subprocess.run([*common, "--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120).stdout
+        m = re.search(r'<pre id="page-check">(.*?)</pre>', dom, re.S)
+        if not m: return {"loaded": False}
+        result = json.loads(html.unescape(m.group(1)))
+        height = min(max(int(result.get("height", 2000)), 800), 16000)
+        subprocess.run([*common, f"--window-size=1100,{height}", f"--screenshot={shot}", html_path.as_uri()], capture_output=True, timeout=120)
+        return {"loaded": True, **result, "screenshot": shot.exists()}
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebooks", nargs="*", help="notebook names (default: all in nbs/)")
+    p.add_argument("--out", default=str(ROOT / "_checks" / "pages"), help="folder for the HTML pages and screenshots")
+    args = p.parse_args()
+    out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    run([str(bin_dir / "nbdev_proc_nbs")], cwd=ROOT)
+    proc = ROOT / "_proc"
+    katex, chrome = katex_dir(), chromium()
+    names = args.notebooks or sorted(p.name for p in (ROOT / "nbs").glob("*.ipynb"))
+    passed = failed = 0
+    for name in names:
+        name = name if name.endswith(".ipynb") else name + ".ipynb"
+        start = time.time()
+        html_path = proc / name.replace(".ipynb", ".check.html")
+        nb = render(proc / name, html_path, katex)
+        res = inspect(html_path, out / name.replace(".ipynb", ".png"), chrome)
+        shutil.copy(html_path, out / html_path.name)
+        want_figs, want_maths = expected_figures(nb), has_maths(nb)
+        problems = []
+        if not res.get("loaded"): problems.append("page did not load (no check result)")
+        else:
+            if res["broken"]: problems.append(f"{len(res['broken'])} image(s) not decoded: {res['broken'][:3]}")
+            if res["images"] - len(res["broken"]) < want_figs: problems.append(f"{res['images'] - len(res['broken'])} decoded images for {want_figs} figures")
+            if want_maths and res["katex"] == 0: problems.append("no typeset maths")
+            if res["katex_errors"]: problems.append(f"{len(res['katex_errors'])} formula(s) failed to parse: {res['katex_errors'][:2]}")
+            if res["errors"] or res["tracebacks"]: problems.append(f"{res['errors']} stderr/error output(s), {res['tracebacks']} traceback(s)")
+            if res["widget_text"]: problems.append(f"{res['widget_text']} widget placeholder(s) shown")
+            if not res.get("screenshot"): problems.append("no screenshot")
+        ok = not problems
+        passed += ok; failed += not ok
+        detail = (f"{res.get('images', 0)} images, {want_figs} figures, {res.get('katex', 0)} formulas" if res.get("loaded") else "")
+        print(f"{'PASS' if ok else 'FAIL'} {name:28} {detail}  ({time.time() - start:.1f} s)" + ("" if ok else "\n     " + "\n     ".join(problems)), flush=True)
+    print(f"screenshots and pages in {out}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+if __name__ == "__main__":
+    main()
