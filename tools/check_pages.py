@@ -40,10 +40,18 @@ window.addEventListener('load', () => {
     const imgs = [...document.querySelectorAll('img')];
     const bad = imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => (i.getAttribute('src') || '').slice(0, 60));
     const text = document.body.innerText;
+    const katexErrors = (window.__katexErrors || []).concat([...document.querySelectorAll('.katex-error')].map(e => e.textContent));
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let raw = [];                                   // '$' left in prose: maths the renderer could not pair up
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (el && el.closest('.jp-MarkdownOutput') && !el.closest('code, pre, .katex') && n.textContent.includes('$')) raw.push(n.textContent.trim().slice(0, 60));
+    }
     const result = {
+      raw_dollars: raw,
       images: imgs.length, broken: bad,
       katex: document.querySelectorAll('.katex').length,
-      katex_errors: [...document.querySelectorAll('.katex-error')].map(e => e.textContent.slice(0, 80)),
+      katex_errors: katexErrors.map(e => String(e).slice(0, 100)),
       errors: document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').length,
       tracebacks: (text.match(/Traceback \(most recent call last\)/g) || []).length,
       widget_text: (text.match(/(VBox|HBox|IntSlider|SelectionSlider|Dropdown)\(children=|(Loading|Error displaying) widget/g) || []).length,
@@ -54,7 +62,8 @@ window.addEventListener('load', () => {
   };
   if (window.renderMathInElement) {
     renderMathInElement(document.body, {delimiters: [{left: '$$', right: '$$', display: true}, {left: '$', right: '$', display: false}],
-                                        throwOnError: false, ignoredClasses: ['jp-OutputArea-output', 'jp-InputArea-editor']});
+                                        throwOnError: true, ignoredClasses: ['jp-OutputArea-output', 'jp-InputArea-editor'],
+                                        errorCallback: (msg, err) => (window.__katexErrors = window.__katexErrors || []).push(msg + ' ' + err)});
   }
   Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(done);
 });
@@ -93,19 +102,35 @@ def expected_figures(nb: dict) -> int:
 def has_maths(nb: dict) -> bool:
     return any(cell["cell_type"] == "markdown" and re.search(r"\$[^$\n]+\$", "".join(cell["source"])) for cell in nb["cells"])
 
-def quarto_view(nb: dict) -> dict:
-    "What Quarto would show: outputs of `#| output: false` cells dropped, widget views reduced to nothing (a static page cannot run them)."
+def repeated_figures(nb: dict) -> int:
+    "Cells that show the same image twice (a figure both drawn and returned as the cell's value)."
+    n = 0
     for cell in nb["cells"]:
-        if cell["cell_type"] != "code": continue
-        src = "".join(cell["source"])
-        if re.search(r"^#\|\s*output:\s*false\s*$", src, re.M): cell["outputs"] = []
+        imgs = [json.dumps(o["data"][k]) for o in cell.get("outputs", []) for k in o.get("data", {}) if k.startswith("image/")]
+        n += len(imgs) != len(set(imgs))
+    return n
+
+def quarto_view(nb):
+    "What Quarto would show: front matter as the title, outputs of `#| output: false` cells dropped, code of `#| echo: false` cells hidden."
+    import nbformat
+    for cell in nb.cells:
+        if cell.cell_type == "raw" and cell.source.startswith("---"):
+            meta = dict(re.findall(r"^(title|description):\s*(.*)$", cell.source, re.M))
+            cell.cell_type, cell.source = "markdown", f"# {meta.get('title', '').strip(chr(39))}\n\n> {meta.get('description', '')}"
+            cell.pop("attachments", None)
+        if cell.cell_type != "code": continue
+        if re.search(r"^#\|\s*output:\s*false\s*$", cell.source, re.M): cell.outputs = []
+        if re.search(r"^#\|\s*echo:\s*false\s*$", cell.source, re.M): cell.metadata.setdefault("tags", []).append("remove_input")
+
     return nb
 
 def render(nb_path: Path, html_path: Path, katex: Path):
     import nbformat
     from nbconvert import HTMLExporter
     nb = quarto_view(nbformat.read(nb_path, as_version=4))
-    exporter = HTMLExporter(template_name="lab")
+    from traitlets.config import Config
+    cfg = Config(); cfg.TagRemovePreprocessor.enabled = True; cfg.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    exporter = HTMLExporter(template_name="lab", config=cfg)
     exporter.mathjax_url = ""                     # no MathJax from a CDN: KaTeX, local, instead
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"path": str(nb_path.parent)}})
     body = re.sub(r'<script[^>]*src="[^"]*mathjax[^"]*"[^>]*>\s*</script>', "", body, flags=re.I)
@@ -147,12 +172,13 @@ def main():
         res = inspect(html_path, out / name.replace(".ipynb", ".png"), chrome)
         shutil.copy(html_path, out / html_path.name)
         want_figs, want_maths = expected_figures(nb), has_maths(nb)
-        problems = []
+        problems = [f"{k} cell(s) show the same figure twice" for k in [repeated_figures(nb)] if k]
         if not res.get("loaded"): problems.append("page did not load (no check result)")
         else:
             if res["broken"]: problems.append(f"{len(res['broken'])} image(s) not decoded: {res['broken'][:3]}")
             if res["images"] - len(res["broken"]) < want_figs: problems.append(f"{res['images'] - len(res['broken'])} decoded images for {want_figs} figures")
             if want_maths and res["katex"] == 0: problems.append("no typeset maths")
+            if res["raw_dollars"]: problems.append(f"{len(res['raw_dollars'])} piece(s) of maths left as raw text: {res['raw_dollars'][:2]}")
             if res["katex_errors"]: problems.append(f"{len(res['katex_errors'])} formula(s) failed to parse: {res['katex_errors'][:2]}")
             if res["errors"] or res["tracebacks"]: problems.append(f"{res['errors']} stderr/error output(s), {res['tracebacks']} traceback(s)")
             if res["widget_text"]: problems.append(f"{res['widget_text']} widget placeholder(s) shown")
