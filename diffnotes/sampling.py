@@ -342,7 +342,7 @@ def add_sample_command(subparsers):
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1]")
     p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples); digits-cond: 0-9")
     p.add_argument("--context", default=None, help="a context vector for a multi-hot model, comma-separated, e.g. shapes-cond: 1,0,0,0.6,0,0.4,0,0,1")
-    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1 = none; default 3 with --label or --context)")
+    p.add_argument("--guidance", type=float, default=None, help="classifier-free guidance scale w (1 = none; default 2, chapter 07's DEFAULT_GUIDANCE, with --label or --context)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
