@@ -171,6 +171,7 @@ def main():
         nb = render(proc / name, html_path, katex)
         res = inspect(html_path, out / name.replace(".ipynb", ".png"), chrome)
         shutil.copy(html_path, out / html_path.name)
+        html_path.unlink()                        # keep _proc as nbdev left it, for nbdev_docs
         want_figs, want_maths = expected_figures(nb), has_maths(nb)
         problems = [f"{k} cell(s) show the same figure twice" for k in [repeated_figures(nb)] if k]
         if not res.get("loaded"): problems.append("page did not load (no check result)")
