@@ -4,10 +4,10 @@
 
 # %% ../nbs/91_cli.ipynb #11676aef
 from __future__ import annotations
-import argparse, sys
+import argparse, contextlib, io, sys
 
 # %% auto #0
-__all__ = ['positive_int', 'usage_error', 'build_parser', 'main']
+__all__ = ['positive_int', 'usage_error', 'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #77532677
 def positive_int(text: str) -> int:
@@ -42,3 +42,12 @@ def main(argv: list[str] | None = None):
     "Entry point of the `diffnotes` console script; `argv` defaults to the process's arguments."
     args = build_parser().parse_args(argv)
     args.func(args)
+
+# %% ../nbs/91_cli.ipynb #3bda3d14
+def run_cli(argv):
+    "Run `diffnotes ARGV` in this process (`main(argv)`): returns (exit code, stdout, stderr). For tests and notebooks."
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: main(argv); code = 0
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else 1
+    return code, out.getvalue(), err.getvalue()

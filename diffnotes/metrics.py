@@ -59,10 +59,9 @@ def save_digit_classifier(clf: DigitClassifier, path, split: str, seed: int, ste
 
 def load_shipped_classifier() -> DigitClassifier:
     "The classifier shipped with the package (trained on the test split, seed 0, 600 steps), checked against the manifest's SHA-256."
-    from diffnotes.train import pretrained_manifest, pretrained_path, read_config, read_tensors
-    path = pretrained_path(SHIPPED_CLASSIFIER)
+    from diffnotes.train import read_config, read_tensors, verified_pretrained_path
+    path = verified_pretrained_path(SHIPPED_CLASSIFIER)
     config = read_config(path)
-    if config["sha256"]["weights"] != pretrained_manifest()[SHIPPED_CLASSIFIER]["sha256"]: raise ValueError(f"{path}: weights do not match the manifest's checksum")
     clf = DigitClassifier(**config["model"])
     clf.load_state_dict({k[6:]: v for k, v in read_tensors(path).items()})
     return clf.eval().requires_grad_(False)

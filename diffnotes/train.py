@@ -24,7 +24,7 @@ __all__ = ['MIXED_PRECISION', 'CHECKPOINT_FORMAT', 'MODEL_CLASSES', 'RESUMABLE_C
            'lr_factor', 'EMA', 'TrainConfig', 'write_checkpoint', 'read_config', 'read_tensors', 'register_model_class',
            'schedule_config', 'schedule_from_config', 'check_model_matches', 'load_model', 'default_sample_fn',
            'Trainer', 'digits_model', 'add_train_command', 'TrainRecipe', 'register_recipe', 'run_train',
-           'pretrained_manifest', 'pretrained_path', 'load_pretrained', 'slim_checkpoint']
+           'pretrained_manifest', 'pretrained_path', 'verified_pretrained_path', 'load_pretrained', 'slim_checkpoint']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -461,6 +461,7 @@ class TrainRecipe:
     defaults: dict = dataclasses.field(default_factory=dict)
     trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (sample_fn, extra)
     run: Callable | None = None               # args -> anything: replaces the diffusion training run (e.g. the VAE)
+    options: tuple = ()                       # optional `diffnotes train` options this recipe reads, e.g. ("vae",)
 
 TRAIN_RECIPES: dict[str, TrainRecipe] = {}
 
@@ -480,7 +481,7 @@ def run_train(args) -> Trainer:
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
     recipe = TRAIN_RECIPES[args.what]
     if recipe.run is not None: return recipe.run(args)
-    if getattr(args, "vae", None) is not None and args.what != "latent": usage_error("train", f"--vae applies to `train latent` only, not {args.what!r}")
+    if getattr(args, "vae", None) is not None and "vae" not in recipe.options: usage_error("train", f"--vae does not apply to `train {args.what}`")
     make_model, make_schedule = recipe.make_model, recipe.make_schedule
     x, ctx = recipe.make_data(args)
     kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
@@ -521,12 +522,16 @@ def pretrained_path(name: str) -> Path:
     if name not in manifest: raise ValueError(f"no pretrained checkpoint {name!r}; available: {sorted(manifest)}")
     return Path(str(files("diffnotes").joinpath(f"pretrained/{name}")))
 
+def verified_pretrained_path(name: str) -> Path:
+    "`pretrained_path(name)`, after checking that its config.json records the checksum the manifest gives."
+    path = pretrained_path(name)
+    if read_config(path)["sha256"]["weights"] != pretrained_manifest()[name]["sha256"]:
+        raise ValueError(f"pretrained {name!r}: config.json does not match the manifest's checksum")
+    return path
+
 def load_pretrained(name: str = "digits", device=None):
     "Load a checkpoint shipped with the package (e.g. 'digits'); returns `(model, schedule)` with the EMA weights."
-    path = pretrained_path(name)
-    expected = pretrained_manifest()[name]["sha256"]
-    if read_config(path)["sha256"]["weights"] != expected: raise ValueError(f"pretrained {name!r}: config.json does not match the manifest's checksum")
-    return load_model(path, device=device)
+    return load_model(verified_pretrained_path(name), device=device)
 
 # %% ../nbs/04_training.ipynb #8f8b8d08
 def slim_checkpoint(src, dst) -> Path:

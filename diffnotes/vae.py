@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from .data import digits
 from .noise import Schedule
 from .train import (TrainRecipe, check_model_matches, lr_factor, pretrained_manifest, pretrained_path, read_config,
-                             read_tensors, register_model_class, register_recipe, write_checkpoint)
+                             read_tensors, register_model_class, register_recipe, verified_pretrained_path, write_checkpoint)
 from .unet import Downsample, UNet, Upsample
 from .viz import progress_bar
 
@@ -173,9 +173,7 @@ def load_vae(ckpt) -> VAE:
     "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode."
     name = str(ckpt)
     if Path(name).is_dir(): path = Path(name)
-    elif name in pretrained_manifest():
-        path = pretrained_path(name)
-        if read_config(path)["sha256"]["weights"] != pretrained_manifest()[name]["sha256"]: raise ValueError(f"pretrained {name!r}: config.json does not match the manifest's checksum")
+    elif name in pretrained_manifest(): path = verified_pretrained_path(name)
     else: raise ValueError(f"vae {name!r} is neither a checkpoint folder nor a shipped model ({', '.join(sorted(pretrained_manifest()))})")
     config = read_config(path)
     if config.get("model_class") != "VAE": raise ValueError(f"checkpoint {path} holds a {config.get('model_class')}, not a VAE")
@@ -260,4 +258,4 @@ def _latent_trainer_kwargs(args) -> dict:
 
 register_recipe("vae", TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", VAE, _vae_data, run=run_train_vae))
 register_recipe("latent", TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits)", latent_model, _latent_data,
-                                      trainer_kwargs=_latent_trainer_kwargs))
+                                      trainer_kwargs=_latent_trainer_kwargs, options=("vae",)))
