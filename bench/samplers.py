@@ -16,7 +16,7 @@ import torch
 
 from diffnotes.noise import Schedule
 from diffnotes.sampling import sample, diffusers_sample, exact_answer_errors, errors_table, model_calls
-from diffnotes.train import load_pretrained
+from diffnotes.checkpoint import load_checkpoint
 
 CONFIGS = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpmpp_2m", 20), ("dpmpp_2m", 10),
            ("euler", 20), ("heun", 10)]
@@ -35,7 +35,8 @@ def spiral_quality(quick: bool):
 
 def digits_quality(n: int, quick: bool):
     from diffnotes.metrics import digit_fd, digit_fd_floor, digit_classifier
-    model, schedule = load_pretrained("digits")
+    digits_ckpt = load_checkpoint("digits")
+    model, schedule = digits_ckpt.model, digits_ckpt.schedule
     clf = digit_classifier()
     floor, ref = digit_fd_floor(n, clf=clf)
     rows = []
@@ -57,7 +58,8 @@ class Counting(torch.nn.Module):
 
 def overhead(rounds: int, batch: int):
     from diffusers import DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, HeunDiscreteScheduler
-    model, schedule = load_pretrained("digits")
+    digits_ckpt = load_checkpoint("digits")
+    model, schedule = digits_ckpt.model, digits_ckpt.schedule
     makers = {"ddim": lambda: DDIMScheduler(clip_sample=False), "dpmpp_2m": DPMSolverMultistepScheduler,
               "euler": lambda: EulerDiscreteScheduler(use_karras_sigmas=True), "heun": lambda: HeunDiscreteScheduler(use_karras_sigmas=True)}
     steps = {"ddim": 50, "dpmpp_2m": 20, "euler": 20, "heun": 10}

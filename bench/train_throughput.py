@@ -16,8 +16,7 @@ import torch.nn.functional as F
 
 from diffnotes.data import digits
 from diffnotes.noise import Schedule
-from diffnotes.train import digits_model
-from diffnotes.unet import count_parameters
+from diffnotes.unet import count_parameters, digits_model
 
 def diffusers_model():
     "A diffusers UNet2DModel shaped like digits_model(): 3 levels of 32/64/64 channels, 1 block per level, attention at the lowest level."

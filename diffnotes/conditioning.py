@@ -7,17 +7,14 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .data import ATTRIBUTES, COLOUR_NAMES, SHAPE_NAMES, SIZE_NAMES, digits, shapes
+from .data import ATTRIBUTES, digits, shapes
 from .noise import Schedule
-from .sampling import guided_output, sample
-from .train import TrainRecipe, register_recipe
-from .unet import UNet
+from .sampling import sample
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['DIGIT_CONTEXT_DIM', 'SHAPE_CONTEXT_DIM', 'CONTEXT_DROPOUT', 'SHAPES_TRAIN_N', 'DEFAULT_GUIDANCE', 'one_hot',
-           'attribute_context', 'digits_cond_model', 'shapes_cond_model', 'digits_cond_data', 'shapes_cond_data',
-           'context_from_args', 'per_context_batch', 'sample_contexts', 'mean_pairwise_distance', 'class_diversity',
+__all__ = ['CONTEXT_DROPOUT', 'SHAPES_TRAIN_N', 'DEFAULT_GUIDANCE', 'one_hot', 'attribute_context', 'digits_cond_data',
+           'shapes_cond_data', 'per_context_batch', 'sample_contexts', 'mean_pairwise_distance', 'class_diversity',
            'guidance_sweep']
 
 # %% ../nbs/07_conditioning.ipynb #79bcffcb
@@ -42,49 +39,20 @@ def attribute_context(attributes) -> torch.Tensor:
     return c
 
 # %% ../nbs/07_conditioning.ipynb #c86ff4a7
-DIGIT_CONTEXT_DIM, SHAPE_CONTEXT_DIM = 10, len(ATTRIBUTES)
 CONTEXT_DROPOUT = 0.1
 SHAPES_TRAIN_N = 10_000
 
-def digits_cond_model() -> UNet:
-    "Chapter 04's digits U-Net with a 10-dimensional context input (one-hot labels)."
-    return UNet(in_channels=1, channels=(32, 64, 64), blocks_per_level=1, attention_levels=(-1,), context_dim=DIGIT_CONTEXT_DIM)
-
-def shapes_cond_model() -> UNet:
-    "The same U-Net for 3-channel sprites with a 9-dimensional multi-hot context."
-    return UNet(in_channels=3, channels=(32, 64, 64), blocks_per_level=1, attention_levels=(-1,), context_dim=SHAPE_CONTEXT_DIM)
-
-def digits_cond_data(args=None):
+def digits_cond_data():
     "The digits train split with one-hot labels as contexts."
     x, y = digits("train")
     return x, one_hot(y)
 
-def shapes_cond_data(args=None):
+def shapes_cond_data():
     "`SHAPES_TRAIN_N` generated sprites (seed 0) with their multi-hot attributes as contexts."
     return shapes(SHAPES_TRAIN_N, seed=0)
 
-register_recipe("digits-cond", TrainRecipe("the U-Net on the digits with one-hot labels as context (context dropout 0.1)",
-                                           digits_cond_model, digits_cond_data, Schedule.linear, {"context_dropout": CONTEXT_DROPOUT}))
-register_recipe("shapes-cond", TrainRecipe("a 3-channel U-Net on generated sprites with multi-hot attributes (context dropout 0.1)",
-                                           shapes_cond_model, shapes_cond_data, Schedule.linear, {"context_dropout": CONTEXT_DROPOUT}))
-
 # %% ../nbs/07_conditioning.ipynb #2083abf8
 DEFAULT_GUIDANCE = 2.0
-
-def context_from_args(context_dim: int | None, n: int, label: str | None = None, context: str | None = None) -> torch.Tensor | None:
-    "The (n, `context_dim`) context of `diffnotes sample --label 3` (or `0,1,2`, cycled) or `--context 1,0,0.6,...`; None when neither is given."
-    if label is not None and context is not None: raise ValueError("give --label or --context, not both")
-    if label is None and context is None: return None
-    if context_dim is None: raise ValueError("this model was trained without context, so --label and --context do not apply")
-    if label is not None:
-        try: labels = [int(s) for s in str(label).split(",")]
-        except ValueError: raise ValueError(f"--label must be an int or comma-separated ints, got {label!r}") from None
-        if min(labels) < 0 or max(labels) >= context_dim: raise ValueError(f"--label must lie in 0..{context_dim - 1}, got {label!r}")
-        return one_hot([labels[i % len(labels)] for i in range(n)], context_dim)
-    try: values = [float(s) for s in context.split(",")]
-    except ValueError: raise ValueError(f"--context must be comma-separated numbers, got {context!r}") from None
-    if len(values) != context_dim: raise ValueError(f"--context needs {context_dim} numbers for this model, got {len(values)}")
-    return torch.tensor(values).expand(n, -1).clone()
 
 # %% ../nbs/07_conditioning.ipynb #18f6108e
 def per_context_batch(contexts: torch.Tensor, per_context: int) -> torch.Tensor:

@@ -8,6 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .checkpoint import load_checkpoint, register_model_class, write_checkpoint
 from .data import COLOUR_RGB, SHAPE_NAMES, digits, shapes
 
 # %% auto #0
@@ -16,6 +17,7 @@ __all__ = ['SHIPPED_CLASSIFIER', 'DigitClassifier', 'train_digit_classifier', 's
            'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
+@register_model_class
 class DigitClassifier(nn.Module):
     "A small CNN for 16x16 grey digits in [-1, 1]: `features(x)` gives 64 numbers per image, `forward(x)` the 10 logits."
     def __init__(self, feature_dim: int = 64):
@@ -24,6 +26,7 @@ class DigitClassifier(nn.Module):
                                   nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                                   nn.Linear(64 * 16, feature_dim), nn.ReLU())
         self.head = nn.Linear(feature_dim, 10)
+        self.config = {"feature_dim": feature_dim}
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim != 4 or x.shape[1:] != (1, 16, 16): raise ValueError(f"x must have shape (n, 1, 16, 16), got {tuple(x.shape)}")
@@ -53,18 +56,12 @@ SHIPPED_CLASSIFIER = "digit-classifier"
 
 def save_digit_classifier(clf: DigitClassifier, path, split: str, seed: int, steps: int):
     "Write `clf` as a checkpoint folder (safetensors + config.json) recording how it was trained."
-    from diffnotes.train import write_checkpoint
-    config = {"model_class": "DigitClassifier", "model": {"feature_dim": clf.head.in_features}, "trained_on": {"split": split, "seed": seed, "steps": steps}}
+    config = {"model_class": "DigitClassifier", "model_module": "diffnotes.metrics", "model": clf.config, "trained_on": {"split": split, "seed": seed, "steps": steps}}
     return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in clf.state_dict().items()}})
 
 def load_shipped_classifier() -> DigitClassifier:
     "The classifier shipped with the package (trained on the test split, seed 0, 600 steps), checked against the manifest's SHA-256."
-    from diffnotes.train import read_config, read_tensors, verified_pretrained_path
-    path = verified_pretrained_path(SHIPPED_CLASSIFIER)
-    config = read_config(path)
-    clf = DigitClassifier(**config["model"])
-    clf.load_state_dict({k[6:]: v for k, v in read_tensors(path).items()})
-    return clf.eval().requires_grad_(False)
+    return load_checkpoint(SHIPPED_CLASSIFIER).model.requires_grad_(False)
 
 def digit_classifier(split: str = "test", seed: int = 0) -> DigitClassifier:
     "The judge: the shipped classifier for the defaults (test split, seed 0), otherwise one trained on `split` with `seed`; built once per process."

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -20,8 +19,7 @@ from .viz import progress_bar, scatter_clouds
 # %% auto #0
 __all__ = ['TOY_DATA', 'make_generator', 'spiral', 'disc_grid', 'two_moons', 'eight_gaussians', 'toy_data', 'Standardizer',
            'timestep_embedding', 'ToyMLP', 'train_toy', 'ddpm_variance', 'ddpm_sample', 'sliced_wasserstein',
-           'distance_to_data', 'distance_floor', 'ToyResult', 'fit_toy', 'plot_toy_result', 'add_toy_command',
-           'run_toy']
+           'distance_to_data', 'distance_floor', 'ToyResult', 'fit_toy', 'plot_toy_result']
 
 # %% ../nbs/01_spiral.ipynb #48cca73f
 def make_generator(seed: int | torch.Generator | None = None) -> torch.Generator:
@@ -244,35 +242,3 @@ def plot_toy_result(res: ToyResult, lim: float = 1.5):
                    title=f"samples: SW {res.distance:.3f} = {res.ratio:.2f} x floor")
     fig.tight_layout()
     return fig
-
-# %% ../nbs/01_spiral.ipynb #af5d25d6
-def add_toy_command(subparsers):
-    "Register the `toy` subcommand on an argparse `subparsers` object."
-    from diffnotes.cli import positive_int
-    p = subparsers.add_parser(
-        "toy", help="train a diffusion model on 2-D toy data and sample from it",
-        description="Train the 2-D noise predictor of chapter 01 on a toy data set, draw DDPM samples, "
-                    "write DIR/samples.npy (float32, shape (n, 2), data units) and DIR/scatter.png, "
-                    "and print the sliced Wasserstein distance to the data next to its floor.")
-    p.add_argument("--data", choices=sorted(TOY_DATA), default="spiral", help="toy data set (default: spiral)")
-    p.add_argument("--n", type=positive_int, default=2000, help="training points, and samples drawn (default: 2000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed for data, weights and sampling (default: 0)")
-    p.add_argument("--steps", type=positive_int, default=8000, help="training steps (default: 8000)")
-    p.add_argument("--batch-size", type=positive_int, default=512, help="training batch size (default: 512)")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder (created if missing)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=run_toy)
-    return p
-
-def run_toy(args) -> ToyResult:
-    "Run the `toy` subcommand for parsed `args`: train, sample, write the files and print the distances."
-    if args.out.exists() and not args.out.is_dir(): raise SystemExit(f"diffnotes toy: error: --out {args.out} exists and is not a folder")
-    res = fit_toy(args.data, n=args.n, seed=args.seed, steps=args.steps, batch_size=args.batch_size, progress=not args.quiet)
-    args.out.mkdir(parents=True, exist_ok=True)
-    np.save(args.out / "samples.npy", res.samples.numpy().astype(np.float32))
-    fig = plot_toy_result(res)
-    fig.savefig(args.out / "scatter.png", dpi=110)
-    plt.close(fig)
-    print(res.summary())
-    print(f"wrote {args.out / 'samples.npy'} and {args.out / 'scatter.png'}")
-    return res

@@ -10,12 +10,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .data import ATTRIBUTES
 from .noise import check_timesteps
 from .toy import timestep_embedding
 
 # %% auto #0
-__all__ = ['TimeEmbedding', 'zero_init', 'ResBlock', 'Downsample', 'Upsample', 'SelfAttention', 'UNet', 'count_parameters',
-           'shape_trace']
+__all__ = ['DIGIT_CONTEXT_DIM', 'SHAPE_CONTEXT_DIM', 'TimeEmbedding', 'norm_groups', 'zero_init', 'ResBlock', 'Downsample',
+           'Upsample', 'SelfAttention', 'UNet', 'count_parameters', 'shape_trace', 'image_model', 'digits_model',
+           'digits_cond_model', 'shapes_cond_model']
 
 # %% ../nbs/03_unet.ipynb #ac14538e
 class TimeEmbedding(nn.Module):
@@ -29,7 +31,7 @@ class TimeEmbedding(nn.Module):
         return self.mlp(timestep_embedding(t, self.dim))
 
 # %% ../nbs/03_unet.ipynb #2d647573
-def _groups(channels: int, groups: int) -> int:
+def norm_groups(channels: int, groups: int) -> int:
     "The largest group count <= `groups` that divides `channels` (GroupNorm needs a divisor)."
     g = min(groups, channels)
     while channels % g: g -= 1
@@ -45,10 +47,10 @@ class ResBlock(nn.Module):
     "Residual block: GroupNorm, SiLU, 3x3 conv, scale-and-shift by the embedding, GroupNorm, SiLU, dropout, 3x3 conv, plus a skip path."
     def __init__(self, c_in: int, c_out: int, emb_dim: int, groups: int = 8, dropout: float = 0.0):
         super().__init__()
-        self.norm1 = nn.GroupNorm(_groups(c_in, groups), c_in)
+        self.norm1 = nn.GroupNorm(norm_groups(c_in, groups), c_in)
         self.conv1 = nn.Conv2d(c_in, c_out, 3, padding=1)
         self.emb = nn.Linear(emb_dim, 2 * c_out)
-        self.norm2 = nn.GroupNorm(_groups(c_out, groups), c_out)
+        self.norm2 = nn.GroupNorm(norm_groups(c_out, groups), c_out)
         self.dropout = nn.Dropout(dropout)
         self.conv2 = zero_init(nn.Conv2d(c_out, c_out, 3, padding=1))
         self.skip = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
@@ -81,7 +83,7 @@ class SelfAttention(nn.Module):
         super().__init__()
         if channels % heads: raise ValueError(f"channels ({channels}) must be divisible by heads ({heads})")
         self.heads = heads
-        self.norm = nn.GroupNorm(_groups(channels, groups), channels)
+        self.norm = nn.GroupNorm(norm_groups(channels, groups), channels)
         self.qkv = nn.Conv2d(channels, 3 * channels, 1)
         self.out = zero_init(nn.Conv2d(channels, channels, 1))
 
@@ -129,7 +131,7 @@ class UNet(nn.Module):
             for _ in range(blocks_per_level + 1):
                 self.up.append(nn.ModuleList([block(c + skips.pop(), co), attn(co, level)])); c = co
             if level > 0: self.up.append(Upsample(c))
-        self.norm_out = nn.GroupNorm(_groups(c, groups), c)
+        self.norm_out = nn.GroupNorm(norm_groups(c, groups), c)
         self.conv_out = zero_init(nn.Conv2d(c, out_channels, 3, padding=1))
 
     def check_input(self, x_t: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None):
@@ -190,3 +192,22 @@ def shape_trace(model: UNet, x_t: torch.Tensor, t: torch.Tensor, context: torch.
     finally:
         for h in hooks: h.remove()
     return rows
+
+# %% ../nbs/03_unet.ipynb #6acde44d
+DIGIT_CONTEXT_DIM, SHAPE_CONTEXT_DIM = 10, len(ATTRIBUTES)
+
+def image_model(in_channels: int = 1, context_dim: int | None = None) -> UNet:
+    "The course's U-Net for small images (16x16 to 32x32): widths (32, 64, 64), one block per level, attention at the lowest resolution."
+    return UNet(in_channels=in_channels, channels=(32, 64, 64), blocks_per_level=1, attention_levels=(-1,), context_dim=context_dim)
+
+def digits_model() -> UNet:
+    "The U-Net for the 16x16 grey digits (chapter 04)."
+    return image_model(1)
+
+def digits_cond_model() -> UNet:
+    "The digits U-Net with a one-hot label as context (chapter 07)."
+    return image_model(1, DIGIT_CONTEXT_DIM)
+
+def shapes_cond_model() -> UNet:
+    "The same U-Net for 3-channel sprites with their multi-hot attributes as context (chapter 07)."
+    return image_model(3, SHAPE_CONTEXT_DIM)

@@ -4,31 +4,29 @@
 
 # %% ../nbs/06_latent.ipynb #a2feb4de
 from __future__ import annotations
-import json, math, time
+import math, time
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import digits
-from .noise import Schedule
-from .train import (TrainRecipe, check_model_matches, lr_factor, pretrained_manifest, pretrained_path, read_config,
-                             read_tensors, register_model_class, register_recipe, verified_pretrained_path, write_checkpoint)
-from .unet import Downsample, UNet, Upsample
+from .checkpoint import load_checkpoint, model_config, read_config, register_model_class, resolve_checkpoint, write_checkpoint
+from .sampling import grid_sampler
+from .train import lr_factor
+from .unet import Downsample, UNet, Upsample, norm_groups
 from .viz import progress_bar
 
 # %% auto #0
 __all__ = ['VAE_BETA', 'VAEBlock', 'VAE', 'reparameterize', 'kl_divergence', 'vae_loss', 'train_vae', 'save_vae', 'load_vae',
-           'fit_scale', 'latent_model', 'vae_reference', 'latent_vae', 'encode_dataset', 'latent_sample_fn',
-           'run_train_vae']
+           'fit_scale', 'latent_model', 'encode_dataset', 'latent_sample_fn']
 
 # %% ../nbs/06_latent.ipynb #221a96d1
 class VAEBlock(nn.Module):
     "GroupNorm, SiLU, 3x3 conv, twice, plus a skip path (1x1 conv when the width changes)."
     def __init__(self, c_in: int, c_out: int, groups: int = 8):
         super().__init__()
-        self.norm1, self.conv1 = nn.GroupNorm(min(groups, c_in), c_in), nn.Conv2d(c_in, c_out, 3, padding=1)
-        self.norm2, self.conv2 = nn.GroupNorm(min(groups, c_out), c_out), nn.Conv2d(c_out, c_out, 3, padding=1)
+        self.norm1, self.conv1 = nn.GroupNorm(norm_groups(c_in, groups), c_in), nn.Conv2d(c_in, c_out, 3, padding=1)
+        self.norm2, self.conv2 = nn.GroupNorm(norm_groups(c_out, groups), c_out), nn.Conv2d(c_out, c_out, 3, padding=1)
         self.skip = nn.Identity() if c_in == c_out else nn.Conv2d(c_in, c_out, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -56,13 +54,13 @@ class VAE(nn.Module):
         self.latent_shape = (latent_dim,) if latent_dim else (latent_channels, s, s)
         enc, c_prev = [nn.Conv2d(in_channels, channels[0], 3, padding=1)], channels[0]
         for c in channels: enc += [VAEBlock(c_prev, c, groups), Downsample(c)]; c_prev = c
-        enc += [VAEBlock(top, top, groups), nn.GroupNorm(min(groups, top), top), nn.SiLU()]
+        enc += [VAEBlock(top, top, groups), nn.GroupNorm(norm_groups(top, groups), top), nn.SiLU()]
         self.encoder = nn.Sequential(*enc)
         if latent_dim: self.to_stats, self.from_latent = nn.Linear(top * s * s, 2 * latent_dim), nn.Linear(latent_dim, top * s * s)
         else: self.to_stats, self.from_latent = nn.Conv2d(top, 2 * latent_channels, 3, padding=1), nn.Conv2d(latent_channels, top, 3, padding=1)
         dec = [VAEBlock(top, top, groups)]
         for c in reversed(channels): dec += [Upsample(c_prev), VAEBlock(c_prev, c, groups)]; c_prev = c
-        dec += [nn.GroupNorm(min(groups, c_prev), c_prev), nn.SiLU(), nn.Conv2d(c_prev, in_channels, 3, padding=1)]
+        dec += [nn.GroupNorm(norm_groups(c_prev, groups), c_prev), nn.SiLU(), nn.Conv2d(c_prev, in_channels, 3, padding=1)]
         self.decoder = nn.Sequential(*dec)
         self.register_buffer("scale", torch.tensor(1.0))
 
@@ -161,27 +159,19 @@ def train_vae(vae: VAE, x: torch.Tensor, steps: int | None = None, minutes: floa
 
 # %% ../nbs/06_latent.ipynb #42beea4c
 def save_vae(vae: VAE, path, history: dict | None = None, data: str = "custom", seed: int = 0, beta: float = VAE_BETA) -> Path:
-    "Write `vae` (with its scale) to checkpoint folder `path`: safetensors + config.json, atomically."
+    "Write `vae` (with its scale) to checkpoint folder `path`: safetensors + config.json, atomically (chapter 04a)."
     from diffnotes import __version__
     hist = history or {}
-    config = {"model_class": "VAE", "model": vae.config, "scale": vae.scale.item(), "data": {"name": data},
+    config = {**model_config(vae), "scale": vae.scale.item(), "data": {"name": data},
               "train": {"beta": beta, "seed": seed, "steps": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3)},
               "step": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3), "diffnotes": __version__}
     return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in vae.state_dict().items()}})
 
 def load_vae(ckpt) -> VAE:
-    "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode."
-    name = str(ckpt)
-    if Path(name).is_dir(): path = Path(name)
-    elif name in pretrained_manifest(): path = verified_pretrained_path(name)
-    else: raise ValueError(f"vae {name!r} is neither a checkpoint folder nor a shipped model ({', '.join(sorted(pretrained_manifest()))})")
-    config = read_config(path)
-    if config.get("model_class") != "VAE": raise ValueError(f"checkpoint {path} holds a {config.get('model_class')}, not a VAE")
-    vae = VAE(**config["model"])
-    check_model_matches(vae, config, path)
-    tensors = read_tensors(path, "weights")
-    vae.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
-    return vae.eval()
+    "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode: chapter 04a's `load_checkpoint`, checked to hold a VAE."
+    config = read_config(resolve_checkpoint(ckpt))
+    if config.get("model_class") != "VAE": raise ValueError(f"checkpoint {ckpt} holds a {config.get('model_class')}, not a VAE")
+    return load_checkpoint(ckpt, VAE(**config["model"])).model
 
 # %% ../nbs/06_latent.ipynb #277ca608
 @torch.no_grad()
@@ -196,66 +186,11 @@ def latent_model(latent_channels: int = 4) -> UNet:
     "The U-Net for 4x4 latents: two levels (4x4, 2x2), wider than the pixel model because it is so much smaller in area."
     return UNet(in_channels=latent_channels, channels=(64, 128), blocks_per_level=1, attention_levels=(-1,))
 
-def vae_reference(vae_ckpt) -> dict:
-    "How a latent checkpoint remembers its VAE: a shipped name or an absolute folder, and the SHA-256 of its weights."
-    name = str(vae_ckpt)
-    if not Path(name).is_dir() and name in pretrained_manifest(): return {"vae": name, "sha256": pretrained_manifest()[name]["sha256"]}
-    return {"vae": str(Path(name).resolve()), "sha256": read_config(name)["sha256"]["weights"]}
-
-def latent_vae(config: dict) -> VAE:
-    "The VAE named by a latent checkpoint's config (its `extra.latent`), checked against the recorded checksum."
-    ref = config["extra"]["latent"]
-    try: vae = load_vae(ref["vae"])
-    except (ValueError, FileNotFoundError) as e: raise ValueError(f"the VAE of this latent checkpoint cannot be loaded: {e}") from None
-    path = Path(ref["vae"]) if Path(ref["vae"]).is_dir() else pretrained_path(ref["vae"])
-    if read_config(path)["sha256"]["weights"] != ref["sha256"]:
-        raise ValueError(f"the VAE at {ref['vae']} has changed since the latent model was trained on it (SHA-256 differs)")
-    return vae
-
 @torch.no_grad()
 def encode_dataset(vae: VAE, x: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
     "Scaled latents (posterior means) of images `x`, in batches."
     return torch.cat([vae.encode(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
-def latent_sample_fn(vae: VAE):
-    "A `Trainer` sample function for a latent model: DDIM 50 steps in latent space, then decode to pixels."
-    from diffnotes.sampling import sample
-    def fn(model, schedule, n, shape, seed, context=None):
-        x_T = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))
-        with torch.no_grad(): return vae.decode(sample(model, schedule, x_T, "ddim", 50, context=context, progress=False)).clamp(-1, 1).cpu()
-    return fn
-
-# %% ../nbs/06_latent.ipynb #839e9fa7
-def _vae_data(args=None):
-    return digits("train")[0]
-
-def run_train_vae(args) -> VAE:
-    "`diffnotes train vae`: train the digits VAE, fit its latent scale, write the checkpoint to --out."
-    from diffnotes.cli import usage_error
-    out = Path(args.out)
-    if args.resume: usage_error("train", "--resume is not supported for vae (it trains in about 2 minutes)")
-    if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; choose another --out")
-    if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
-    x = _vae_data(args)
-    torch.manual_seed(args.seed)
-    vae = VAE()
-    steps = None if args.minutes else (args.epochs or 40) * (len(x) // args.batch_size)
-    hist = train_vae(vae, x, steps=steps, minutes=args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet)
-    vae.eval()
-    scale = fit_scale(vae, x)
-    save_vae(vae, out, hist, data="digits", seed=args.seed)
-    with torch.no_grad(): mse = (vae.reconstruct(x) - x).pow(2).mean().item()
-    print(f"trained vae: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; train reconstruction MSE {mse:.4f}; latent scale {scale:.4f}; checkpoint in {out}")
-    return vae
-
-def _latent_data(args):
-    vae = load_vae(args.vae or "vae-digits")
-    return encode_dataset(vae, digits("train")[0]), None
-
-def _latent_trainer_kwargs(args) -> dict:
-    ref = args.vae or "vae-digits"
-    return {"extra": {"latent": vae_reference(ref)}, "sample_fn": latent_sample_fn(load_vae(ref))}
-
-register_recipe("vae", TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", VAE, _vae_data, run=run_train_vae))
-register_recipe("latent", TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits)", latent_model, _latent_data,
-                                      trainer_kwargs=_latent_trainer_kwargs, options=("vae",)))
+def latent_sample_fn(vae: VAE, sampler: str = "ddim", steps: int = 50):
+    "A `Trainer` sample function for a latent model: chapter 05's `grid_sampler` in latent space, then `vae.decode` to pixels."
+    return grid_sampler(sampler, steps, decode=vae.decode)

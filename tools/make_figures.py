@@ -17,9 +17,8 @@ from torchvision.utils import make_grid
 
 from diffnotes.conditioning import attribute_context, one_hot, sample_contexts
 from diffnotes.data import COLOUR_NAMES, SHAPE_NAMES
-from diffnotes.sampling import sample
-from diffnotes.train import load_pretrained, pretrained_path, read_config
-from diffnotes.vae import latent_vae
+from diffnotes.checkpoint import load_checkpoint
+from diffnotes.sampling import sample_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,18 +26,15 @@ def noise(*shape): return torch.randn(*shape, generator=torch.Generator().manual
 
 def main():
     panels = []
-    model, sched = load_pretrained("digits")
-    panels.append(("digits: from noise", sample(model, sched, noise(40, 1, 16, 16), "dpmpp_2m", 20, progress=False), 10))
-    model, sched = load_pretrained("digits-cond")
-    x = sample_contexts(model, sched, one_hot(torch.arange(10)), 4, progress=False)          # grouped by label
+    panels.append(("digits: from noise", sample_checkpoint(load_checkpoint("digits"), noise(40, 1, 16, 16), "dpmpp_2m", 20, progress=False), 10))
+    cond = load_checkpoint("digits-cond")
+    x = sample_contexts(cond.model, cond.schedule, one_hot(torch.arange(10)), 4, progress=False)          # grouped by label
     x = x.view(10, 4, 1, 16, 16).transpose(0, 1).reshape(40, 1, 16, 16)                     # one column per label
     panels.append(("digits-cond: 0 to 9 on request", x, 10))
-    model, sched = load_pretrained("shapes-cond")
+    shapes = load_checkpoint("shapes-cond")
     ctx = torch.stack([attribute_context(f"{s} {c} {z}") for z in ("large", "small") for s in SHAPE_NAMES for c in COLOUR_NAMES])
-    panels.append(("shapes-cond: 24 sprites on request", sample_contexts(model, sched, ctx, 1, clip=1.0, progress=False), 6))
-    model, sched = load_pretrained("latent-digits")
-    vae = latent_vae(read_config(pretrained_path("latent-digits")))
-    with torch.no_grad(): x = vae.decode(sample(model, sched, noise(40, 4, 4, 4), "dpmpp_2m", 20, progress=False))
+    panels.append(("shapes-cond: 24 sprites on request", sample_contexts(shapes.model, shapes.schedule, ctx, 1, clip=1.0, progress=False), 6))
+    x = sample_checkpoint(load_checkpoint("latent-digits"), noise(40, 4, 4, 4), "dpmpp_2m", 20, progress=False)   # decoded by its VAE
     panels.append(("latent-digits: decoded latents", x, 10))
     fig, axes = plt.subplots(1, 4, figsize=(15, 3.3), gridspec_kw={"width_ratios": [10, 10, 6, 10]})
     for ax, (title, imgs, nrow) in zip(axes.flat, panels):

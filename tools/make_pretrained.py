@@ -25,7 +25,7 @@ def main():
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
-    from diffnotes.train import read_config, slim_checkpoint
+    from diffnotes.checkpoint import read_config, slim_checkpoint
     if args.name == "digit-classifier": return ship_classifier(args)
     exe = Path(sys.executable).parent / "diffnotes"
     with tempfile.TemporaryDirectory() as tmp:
@@ -46,7 +46,7 @@ def main():
 def ship_classifier(args):
     "The judge of diffnotes.metrics: a DigitClassifier trained on the test split (600 steps, --seed)."
     from diffnotes.metrics import train_digit_classifier, save_digit_classifier, SHIPPED_CLASSIFIER
-    from diffnotes.train import read_config
+    from diffnotes.checkpoint import read_config
     start = time.time()
     clf = train_digit_classifier("test", steps=600, seed=args.seed)
     wall = time.time() - start
