@@ -44,18 +44,35 @@ def notebooks():
     return sorted(p for p in (ROOT / "nbs").rglob("*.ipynb")
                   if not any(part.startswith(("_", ".")) for part in p.relative_to(ROOT / "nbs").parts))
 
-def test(paths):
-    "Run each notebook through `nbdev_test` (which sets IN_TEST); print a line per notebook and a total."
-    nbs = [Path(p).resolve() for p in paths] if paths else notebooks()
+def resolve_notebook(name: str) -> Path:
+    "A notebook given as a path (absolute or from here) or as a bare name in nbs/, with or without `.ipynb`; exit 2 if there is none."
+    candidates = [Path(name), ROOT / name, ROOT / "nbs" / name]
+    candidates += [c.with_name(c.name + ".ipynb") for c in candidates if c.suffix != ".ipynb"]
+    for c in candidates:
+        if c.is_file() and c.suffix == ".ipynb": return c.resolve()
+    close = sorted(p.name for p in notebooks() if p.stem.split("_")[0] == Path(name).stem.split("_")[0] or Path(name).stem[:4] in p.stem)
+    print(f"course.py test: error: no notebook {name!r} (looked in . and nbs/)" + (f"; did you mean {', '.join(close)}?" if close else ""), file=sys.stderr)
+    sys.exit(2)
+
+def test(nbs):
+    """Run each notebook through `nbdev_test` (which sets IN_TEST); print a line per notebook and a total.
+    A notebook passes only if nbdev_test exits 0 *and* reports that it ran it ("Success.")."""
+    if not nbs:
+        print("course.py test: error: no notebooks found under nbs/", file=sys.stderr)
+        print("0 passed, 1 failed", flush=True)
+        return 1
     passed, failed = [], []
     for nb in nbs:
         start = time.time()
-        res = run([BIN / "nbdev_test", "--path", nb], cwd=ROOT)
-        (passed if res.returncode == 0 else failed).append(nb.name)
-        print(f"{'PASS' if res.returncode == 0 else 'FAIL'} {nb.name} ({time.time() - start:.0f} s)", flush=True)
+        res = run([BIN / "nbdev_test", "--path", nb], cwd=ROOT, capture_output=True, text=True)
+        sys.stdout.write(res.stdout); sys.stderr.write(res.stderr)
+        ok = res.returncode == 0 and "Success." in res.stdout + res.stderr
+        if res.returncode == 0 and not ok: print(f"nbdev_test ran nothing in {nb.name} (no 'Success.')", flush=True)
+        (passed if ok else failed).append(nb.name)
+        print(f"{'PASS' if ok else 'FAIL'} {nb.name} ({time.time() - start:.0f} s)", flush=True)
     if failed: print("failed: " + ", ".join(failed))
     print(f"{len(passed)} passed, {len(failed)} failed", flush=True)
-    return 1 if failed or not nbs else 0
+    return 1 if failed else 0
 
 def lab(extra):
     "Start JupyterLab on the course folder."
@@ -68,12 +85,13 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="create .venv and install diffnotes with its dev extras")
     p_test = sub.add_parser("test", help="set up, then run the notebooks as tests")
-    p_test.add_argument("notebooks", nargs="*", help="notebooks to test (default: all under nbs/)")
+    p_test.add_argument("notebooks", nargs="*", help="notebooks to test, as paths or bare names in nbs/ (e.g. 05_sampling); default: all under nbs/")
     sub.add_parser("lab", help="set up, then open the course in JupyterLab (extra arguments go to jupyter lab)")
     args, extra = parser.parse_known_args()
     if extra and args.command != "lab": parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    chosen = ([resolve_notebook(p) for p in args.notebooks] or notebooks()) if args.command == "test" else []   # names checked before any set-up
     setup()
-    if args.command == "test": sys.exit(test(args.notebooks))
+    if args.command == "test": sys.exit(test(chosen))
     if args.command == "lab": lab(extra)
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoints.ipynb #ada54e0a
 from __future__ import annotations
-import dataclasses, hashlib, importlib, json, os, secrets
+import dataclasses, hashlib, importlib, json, os, secrets, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -169,18 +169,24 @@ def save(self: Trainer, path=None) -> Path:
 
 # %% ../nbs/04a_checkpoints.ipynb #812a03c6
 class Checkpointing:
-    "A `Trainer` callback that writes the run to folder `path` every `config.save_every` epochs and when the run finishes."
-    def __init__(self, path): self.path, self.start = Path(path), None
+    "A `Trainer` callback that writes the run to folder `path` every `config.save_every` epochs, every `every_minutes` of wall time, and when the run finishes."
+    def __init__(self, path, every_minutes: float | None = None):
+        if every_minutes is not None and every_minutes <= 0: raise ValueError(f"every_minutes must be > 0 or None, got {every_minutes}")
+        self.path, self.every, self.start, self.last = Path(path), every_minutes, None, None
 
-    def before_fit(self, trainer: Trainer): self.start = trainer.step
+    def before_fit(self, trainer: Trainer): self.start, self.last = trainer.step, time.monotonic()
+
+    def _save(self, trainer: Trainer):
+        trainer.save(self.path); self.last = time.monotonic()
 
     def after_step(self, trainer: Trainer):
+        if trainer.finished(): return                                   # after_fit saves the end
         every, per_epoch = trainer.config.save_every, trainer.steps_per_epoch
-        if every and trainer.step % per_epoch == 0 and (trainer.step // per_epoch) % every == 0 and not trainer.finished():
-            trainer.save(self.path)
+        if every and trainer.step % per_epoch == 0 and (trainer.step // per_epoch) % every == 0: self._save(trainer)
+        elif self.every and time.monotonic() - self.last >= 60 * self.every: self._save(trainer)
 
     def after_fit(self, trainer: Trainer):
-        if trainer.step > self.start and trainer.finished(): trainer.save(self.path)
+        if trainer.step > self.start and trainer.finished(): self._save(trainer)
 
 # %% ../nbs/04a_checkpoints.ipynb #149f139f
 RESUMABLE_CHANGES = ("epochs", "minutes", "sample_every", "save_every")

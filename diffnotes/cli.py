@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_cli.ipynb #a56ba98f
 from __future__ import annotations
-import argparse, contextlib, io, math, sys, time
+import argparse, contextlib, io, math, signal, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -15,18 +15,20 @@ import torch
 
 from .checkpoint import Checkpointing, latent_reference, load_checkpoint, read_config, resolve_checkpoint, shipped_models
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import digits, fashion_mnist, image_folder, mnist, to_pil
+from .data import ATTRIBUTES, digits, fashion_mnist, image_folder, mnist, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
+from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .train import Trainer, TrainConfig
 from .unet import digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
 
 # %% auto #0
-__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'positive_int', 'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe',
-           'add_train_command', 'run_train', 'context_from_args', 'add_sample_command', 'run_sample', 'build_parser',
-           'main', 'run_cli']
+__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'IMAGE_SUFFIXES', 'positive_int',
+           'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_train',
+           'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample', 'build_parser', 'main',
+           'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -134,12 +136,17 @@ def _run_train_vae(args) -> VAE:
     print(f"trained vae: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; train reconstruction MSE {mse:.4f}; latent scale {scale:.4f}; checkpoint in {out}")
     return vae
 
+LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}      # what a checkpoint records of its context
+ATTRIBUTE_CONTEXT = {"kind": "attributes", "names": list(ATTRIBUTES)}
+
 TRAIN_RECIPES.update({
     "digits": TrainRecipe("the unconditional U-Net on the 16x16 digits (chapter 04)", lambda a: digits_model(), lambda a: (digits("train")[0], None)),
     "digits-cond": TrainRecipe("the U-Net on the digits with one-hot labels as context, context dropout 0.1 (chapter 07)",
-                               lambda a: digits_cond_model(), lambda a: digits_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT}),
+                               lambda a: digits_cond_model(), lambda a: digits_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
+                               trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
     "shapes-cond": TrainRecipe("a 3-channel U-Net on generated sprites with multi-hot attributes, context dropout 0.1 (chapter 07)",
-                               lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT}),
+                               lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
+                               trainer_kwargs=lambda a: {"extra": {"context": ATTRIBUTE_CONTEXT}}),
     "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", run=_run_train_vae),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
                           _latent_data, trainer_kwargs=_latent_trainer_kwargs, options=("vae",)),
@@ -159,13 +166,14 @@ def add_train_command(subparsers):
     p.add_argument("what", choices=list(TRAIN_RECIPES), help="what to train: " + "; ".join(f"{k}: {v.description}" for k, v in TRAIN_RECIPES.items()))
     p.add_argument("--out", required=True, help="checkpoint folder to write (and, with --resume, to continue)")
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--epochs", type=positive_int, help="passes over the data (default 40)")
-    length.add_argument("--minutes", type=float, help="train for this many minutes of wall time instead of a number of epochs")
+    length.add_argument("--epochs", type=positive_int, help="passes over the data (default 40); with --resume, this many more (the epoch under way counts)")
+    length.add_argument("--minutes", type=float, help="train for this many minutes of wall time instead of a number of epochs; with --resume, this many more")
     p.add_argument("--seed", type=int, default=0, help="seed of the initial weights, data order and noise (default 0)")
     p.add_argument("--batch-size", type=positive_int, default=64, help="images per optimizer step (default 64)")
     p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default 2e-3)")
     p.add_argument("--prediction", choices=PREDICTIONS, default=None, help="what the model learns to output: eps (the noise, default), x0 (the clean image) or v; recorded in the checkpoint")
-    p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs or --minutes, to the end it was given")
+    p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
     p.add_argument("--vae", default=None, help="for `latent`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits)")
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
     p.add_argument("--size", type=positive_int, default=None, help="for `images`: the side S of the S x S images they are centre-cropped and resized to (a multiple of 4)")
@@ -182,34 +190,53 @@ def _check_out(out: Path, command: str):
             if not parent.is_dir(): usage_error(command, f"--out {out}: {parent} is a file, not a folder")
             break
 
+@contextlib.contextmanager
+def _stop_on_signals(trainer: Trainer):
+    "While training, SIGINT (Ctrl-C) and SIGTERM ask `trainer` to stop after its current step; yields the list of signals received."
+    caught = []
+    def ask_to_stop(signum, frame):
+        caught.append(signum); trainer.request_stop()
+    previous = {s: signal.signal(s, ask_to_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: yield caught
+    finally:
+        for s, handler in previous.items(): signal.signal(s, handler)
+
 def run_train(args) -> Trainer | VAE:
     "The `diffnotes train` command: check every option, then train the recipe with chapter 04's `Trainer` and save with chapter 04a's `Checkpointing`."
     recipe = TRAIN_RECIPES[args.what]
     for opt in RECIPE_OPTIONS:
         if getattr(args, opt) is not None and opt not in recipe.options: usage_error("train", f"--{opt} does not apply to `train {args.what}`")
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
+    if args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes, got {args.save_every}")
     out = Path(args.out)
     _check_out(out, "train")
     if recipe.run is not None: return recipe.run(args)
     if args.resume and not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
     if not args.resume and (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
+    saver = Checkpointing(out, every_minutes=args.save_every or None)
     try:
         x, ctx = recipe.make_data(args)
         kw = {"sample_fn": grid_sampler(), **(recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {})}
         if args.resume:
-            saved = TrainConfig(**read_config(out)["train"])
-            length = {"epochs": args.epochs, "minutes": None} if args.epochs else ({"minutes": args.minutes} if args.minutes else {})
+            run = read_config(out)
+            saved, done_epochs = TrainConfig(**run["train"]), run["step"] // (run["data"]["n"] // run["train"]["batch_size"])
+            length = ({"epochs": done_epochs + args.epochs, "minutes": None} if args.epochs else          # this many more epochs ...
+                      {"minutes": run["seconds"] / 60 + args.minutes} if args.minutes else {})           # ... or minutes
             cfg = TrainConfig(**{**saved.__dict__, **length, **({"prediction": args.prediction} if args.prediction else {})})
-            trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, **kw)
+            trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=[saver], **kw)
         else:
             cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed, "prediction": args.prediction or "eps",
                                  "epochs": None if args.minutes else (args.epochs or 40), "minutes": args.minutes}).check()
             torch.manual_seed(args.seed)
             trainer = Trainer(recipe.make_model(args), recipe.make_schedule(), x, ctx, cfg, data=args.what, out=out, progress=not args.quiet,
-                              show=False, callbacks=[Checkpointing(out)], **kw)
+                              show=False, callbacks=[saver], **kw)
     except (ValueError, FileNotFoundError, NotADirectoryError) as e: usage_error("train", str(e))
     start = time.time()
-    trainer.fit()
+    with _stop_on_signals(trainer) as caught: trainer.fit()
+    if caught:
+        trainer.save(out)
+        if trainer.accelerator.is_main_process: print(f"interrupted at step {trainer.step}; saved to {out}; continue with --resume", file=sys.stderr)
+        raise SystemExit(128 + caught[0])                  # 130 for SIGINT, 143 for SIGTERM, as a shell reports them
     if trainer.accelerator.is_main_process:
         trainer.sample_grid(n=64, title=f"{args.what}, step {trainer.step}")
         print(f"trained {args.what}: {trainer.step} steps, {trainer.seconds:.0f} s of training ({time.time() - start:.0f} s this run); "
@@ -217,11 +244,19 @@ def run_train(args) -> Trainer | VAE:
     return trainer
 
 # %% ../nbs/91_cli.ipynb #bd5cf697
-def context_from_args(context_dim: int | None, n: int, label: str | None = None, context: str | None = None) -> torch.Tensor | None:
-    "The (n, `context_dim`) context of `diffnotes sample --label 3` (or `0,1,2`, cycled) or `--context 1,0,0.6,...`; None when neither is given."
+def context_from_args(context_dim: int | None, n: int, label: str | None = None, context: str | None = None,
+                      spec: dict | None = None) -> torch.Tensor | None:
+    """The (n, `context_dim`) context of `diffnotes sample --label 3` (or `0,1,2`, cycled) or `--context 1,0,0.6,...`; None when neither is given.
+    `spec` is what the checkpoint records of its context: `{"kind": "labels" or "attributes", "names": [...]}`; a labels model takes only
+    `--label`, an attributes model only `--context`."""
     if label is not None and context is not None: raise ValueError("give --label or --context, not both")
     if label is None and context is None: return None
     if context_dim is None: raise ValueError("this model was trained without context, so --label and --context do not apply")
+    kind, names = (spec or {}).get("kind"), (spec or {}).get("names")
+    if label is not None and kind == "attributes":
+        raise ValueError(f"--label does not apply to this model, whose context is {context_dim} attributes; give --context with one number each for {','.join(names)}")
+    if context is not None and kind == "labels":
+        raise ValueError(f"--context does not apply to this model, which takes a class label: --label 0..{context_dim - 1}")
     if label is not None:
         try: labels = [int(s) for s in str(label).split(",")]
         except ValueError: raise ValueError(f"--label must be an int or comma-separated ints, got {label!r}") from None
@@ -229,7 +264,8 @@ def context_from_args(context_dim: int | None, n: int, label: str | None = None,
         return one_hot([labels[i % len(labels)] for i in range(n)], context_dim)
     try: values = [float(s) for s in context.split(",")]
     except ValueError: raise ValueError(f"--context must be comma-separated numbers, got {context!r}") from None
-    if len(values) != context_dim: raise ValueError(f"--context needs {context_dim} numbers for this model, got {len(values)}")
+    if len(values) != context_dim:
+        raise ValueError(f"--context needs {context_dim} numbers for this model" + (f" ({','.join(names)})" if names else "") + f", got {len(values)}")
     return torch.tensor(values).expand(n, -1).clone()
 
 # %% ../nbs/91_cli.ipynb #e99080f4
@@ -237,10 +273,31 @@ def _sampler_help() -> str:
     return "sampling method (default ddim): " + "; ".join(
         f"{r.name}: {r.summary} ({'all T' if r.default_steps is None else r.default_steps} steps by default)" for r in SAMPLERS.values())
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+
+def _output_path(path: str, option: str, suffixes: tuple) -> Path:
+    "Check an output file option before any work: its suffix, that it is not a folder, and that no parent is a file (missing parents are made)."
+    out = Path(path)
+    if out.suffix.lower() not in suffixes: raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path!r}")
+    if out.is_dir(): raise ValueError(f"{option} {path} is a folder; give a file name such as {out / ('samples' + suffixes[0])}")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir(): raise ValueError(f"{option} {path}: {parent} is a file, not a folder")
+            break
+    return out
+
+def default_batch_size(shape: tuple) -> int:
+    "Samples drawn at once: 256 for 16x16 (or smaller) images, fewer for larger ones, so that a batch (with guidance's doubled batch) stays well under 2 GB."
+    return max(8, min(256, 65_536 // (shape[-1] * shape[-2])))
+
+def _context_help() -> str:
+    return ("a context vector for a multi-hot model, comma-separated, one number per attribute in the order "
+            f"{','.join(ATTRIBUTE_CONTEXT['names'])} for shapes-cond; e.g. a large red triangle: 0,0,1,1,0,0,0,0,1")
+
 def add_sample_command(subparsers):
     "Register `diffnotes sample`; its sampler choices and their help come from the table `SAMPLERS`."
     p = subparsers.add_parser("sample", help="sample images from a checkpoint or a shipped model",
-                              description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy).")
+                              description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy), in batches of constant memory.")
     denoisers = [n for n in shipped_models() if "schedule" in read_config(resolve_checkpoint(n))]
     p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers)} (default: digits)")
     p.add_argument("--sampler", choices=list(SAMPLERS), default="ddim", help=_sampler_help())
@@ -249,40 +306,66 @@ def add_sample_command(subparsers):
                    + ", ".join(r.name for r in SAMPLERS.values() if r.uses_eta))
     p.add_argument("--spacing", choices=sorted({s for r in SAMPLERS.values() for s in r.spacings}), default=None, help="timestep spacing (default: the sampler's own)")
     p.add_argument("--n", type=positive_int, default=64, help="number of samples (default 64)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0)")
-    p.add_argument("--out", required=True, help="PNG file for the grid of samples")
-    p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1]")
+    p.add_argument("--batch-size", type=positive_int, default=None, help="samples drawn at once (default: 256 for 16x16 images, fewer for larger ones; memory stays constant whatever --n)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0); batch k > 0 uses a seed derived from it")
+    p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid of samples; missing folders are made")
+    p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: enough for a grid about 512 pixels wide)")
+    p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1], written batch by batch")
     p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples); digits-cond: 0-9")
-    p.add_argument("--context", default=None, help="a context vector for a multi-hot model, comma-separated, e.g. shapes-cond: 1,0,0,0.6,0,0.4,0,0,1")
-    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w (1 = none; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, with --label or --context)")
+    p.add_argument("--context", default=None, help=_context_help())
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, with --label or --context)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_sample)
     return p
 
+def _batch_generator(seed: int, k: int) -> torch.Generator:
+    "Batch 0 draws from `seed` itself (so one batch is exactly the library call with that seed); batch k from a seed derived from (seed, k)."
+    return torch.Generator().manual_seed(seed if k == 0 else (seed * 1_000_003 + k) % 2 ** 63)
+
 def run_sample(args) -> torch.Tensor:
-    "The `diffnotes sample` command: `load_checkpoint`, then `sample_checkpoint` with its own schedule, prediction type, shape and decoder."
+    "The `diffnotes sample` command: check everything, `load_checkpoint`, then `sample_checkpoint` batch by batch with its own schedule, prediction type, shape and decoder."
     try:
+        out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
+        npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         loaded = load_checkpoint(args.ckpt)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
         if args.steps is not None and args.steps > loaded.schedule.T: raise ValueError(f"--steps must be at most {loaded.schedule.T} (the model's train timesteps), got {args.steps}")
-        ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context)
+        row = SAMPLERS[args.sampler]
+        if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
+        if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
+        ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, loaded.config.get("extra", {}).get("context"))
         guidance = args.guidance if args.guidance is not None or ctx is None else DEFAULT_GUIDANCE
         if guidance is not None and ctx is None: raise ValueError("--guidance needs --label or --context (classifier-free guidance compares the conditional and the null context)")
+        if guidance is not None and guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the conditional model alone), got {guidance:g}")
         if not 0 <= args.guidance_rescale <= 1: raise ValueError(f"--guidance-rescale must lie in [0, 1], got {args.guidance_rescale}")
         if args.clip is not None and args.clip <= 0: raise ValueError(f"--clip must be > 0, got {args.clip}")
-        g = torch.Generator().manual_seed(args.seed)
-        x_T = torch.randn(args.n, *loaded.shape, generator=g)
-        x = sample_checkpoint(loaded, x_T, args.sampler, args.steps, eta=args.eta, spacing=args.spacing, generator=g, progress=not args.quiet, clip=args.clip,
-                              context=ctx, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
+        kw = dict(eta=args.eta, spacing=args.spacing, clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
     except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
-    x = x.clamp(-1, 1)
-    to_pil(x, nrow=math.ceil(math.sqrt(args.n))).save(args.out)
-    if args.npy: np.save(args.npy, x.numpy().astype(np.float32))
-    steps = args.steps or SAMPLERS[args.sampler].steps_for(loaded.schedule.T)
+    bs = args.batch_size or default_batch_size(loaded.shape)
+    starts = range(0, args.n, bs)
+    for folder in {out.parent, *([npy.parent] if npy else [])}: folder.mkdir(parents=True, exist_ok=True)
+    kept, store = [], None
+    for k, i in enumerate(progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)):
+        g = _batch_generator(args.seed, k)
+        x_T = torch.randn(min(bs, args.n - i), *loaded.shape, generator=g)
+        try: x = sample_checkpoint(loaded, x_T, args.sampler, args.steps, generator=g, progress=not args.quiet and len(starts) == 1,
+                                   context=None if ctx is None else ctx[i:i + len(x_T)], **kw).clamp(-1, 1)
+        except ValueError as e: usage_error("sample", str(e))
+        if npy is not None:
+            if store is None: store = np.lib.format.open_memmap(npy, mode="w+", dtype=np.float32, shape=(args.n, *x.shape[1:]))
+            store[i:i + len(x)] = x.numpy()
+        kept.append(x)
+    if store is not None: store.flush(); del store
+    x = torch.cat(kept)
+    grid = to_pil(x, nrow=math.ceil(math.sqrt(args.n)))
+    scale = args.scale or max(1, 512 // grid.width)
+    if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)    # nearest: pixels stay pixels
+    grid.save(out)
+    steps = args.steps or row.steps_for(loaded.schedule.T)
     print(f"{args.n} samples, {args.sampler} {steps} steps, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
-          + f": {args.out}" + (f", {args.npy}" if args.npy else ""))
+          + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 
 # %% ../nbs/91_cli.ipynb #edaf31e2
@@ -300,7 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None):
     "Entry point of the `diffnotes` console script; `argv` defaults to the process's arguments."
     args = build_parser().parse_args(argv)
-    args.func(args)
+    try: args.func(args)
+    except KeyboardInterrupt:                              # outside a training loop (which saves first): say so, no traceback
+        print(f"diffnotes {args.command}: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
 
 # %% ../nbs/91_cli.ipynb #1f41fff0
 def run_cli(argv):

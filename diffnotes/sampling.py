@@ -178,16 +178,27 @@ def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T):
     if not isinstance(x_T, torch.Tensor) or not x_T.is_floating_point(): raise TypeError(f"x_T must be a float tensor of noise, got {type(x_T).__name__}")
 
 @torch.no_grad()
-def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddpm", steps: int | None = None,
+def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", steps: int | None = None,
            eta: float = 0.0, spacing: str | None = None, prediction: str = "eps", clip: float | None = None,
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
            variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0):
-    """Run `sampler` (a row of `SAMPLERS`: see `samplers_table()`) from noise `x_T` in `steps` steps (default: the row's own).
+    """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`.
 
-    `model(x_t, t)` or `model(x_t, t, context)` returns a prediction of kind `prediction` ('eps', 'x0' or 'v') shaped like `x_t`;
-    `context` is (batch, D), or (D,) for the whole batch; `guidance` w is classifier-free guidance (1: the conditional model
-    alone; None: no guidance). `spacing` picks the grid, `eta` DDIM's noise, `variance` DDPM's, `clip` clamps each $\\hat x_0$,
-    `generator` seeds all fresh noise. Returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`."""
+    `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it); the defaults are the row's own:
+
+    | sampler | default steps | default spacing | model calls |
+    |---|---|---|---|
+    | `ddpm` | all T (1,000) | leading | steps |
+    | `ddim` (default) | 50 | leading | steps |
+    | `dpmpp_2m` | 20 | linspace | steps |
+    | `euler` | 50 | karras | steps |
+    | `heun` | 25 | karras | 2 x steps - 1 |
+
+    `model(x_t, t)` or `model(x_t, t, context)` returns a prediction of kind `prediction` ('eps', 'x0' or 'v') shaped like `x_t`,
+    with `t` a LongTensor (batch,) of train timesteps. `context` is (batch, D), or (D,) for the whole batch. `guidance` w is
+    classifier-free guidance, $o_u + w\\,(o_c - o_u)$: None or 1 = the conditional model alone, 0 = the unconditional one,
+    above 1 = pushed further toward the context. `eta` is DDIM's noise (0: deterministic), `variance` DDPM's, `clip` clamps each
+    $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise."""
     row = _row(sampler)
     spacing = spacing or row.default_spacing
     _check_sample_args(row, eta, spacing, prediction, variance, x_T)

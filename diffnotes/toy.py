@@ -19,7 +19,7 @@ from .viz import progress_bar, scatter_clouds
 # %% auto #0
 __all__ = ['TOY_DATA', 'make_generator', 'spiral', 'disc_grid', 'two_moons', 'eight_gaussians', 'toy_data', 'Standardizer',
            'timestep_embedding', 'ToyMLP', 'train_toy', 'ddpm_variance', 'ddpm_sample', 'sliced_wasserstein',
-           'distance_to_data', 'distance_floor', 'ToyResult', 'fit_toy', 'plot_toy_result']
+           'distance_to_data', 'distance_floor', 'off_data_fraction', 'ToyResult', 'fit_toy', 'plot_toy_result']
 
 # %% ../nbs/01_spiral.ipynb #48cca73f
 def make_generator(seed: int | torch.Generator | None = None) -> torch.Generator:
@@ -196,6 +196,14 @@ def distance_floor(name: str, n: int, pairs: int = 5, seed: int = 10_000) -> flo
     return float(np.mean([sliced_wasserstein(toy_data(name, n, seed=seed + 2 * i), toy_data(name, n, seed=seed + 2 * i + 1))
                           for i in range(pairs)]))
 
+# %% ../nbs/01_spiral.ipynb #98244df1
+def off_data_fraction(points: torch.Tensor, name: str, q: float = 0.99, seed: int = 30_000) -> float:
+    "Fraction of `points` (n, 2) farther from a fresh draw of toy data `name` than a `q` share of the data's own points are (so 1 - `q` for the data itself)."
+    n = len(points)
+    ref, own = toy_data(name, n, seed=seed), toy_data(name, n, seed=seed + 1)
+    radius = torch.cdist(own.double(), ref.double()).min(dim=1).values.quantile(q)
+    return (torch.cdist(points.double(), ref.double()).min(dim=1).values > radius).double().mean().item()
+
 # %% ../nbs/01_spiral.ipynb #25dca1d0
 @dataclass
 class ToyResult:
@@ -206,6 +214,7 @@ class ToyResult:
     distance: float
     floor: float
     baseline: float
+    off_data: float                  # fraction of samples off the data (see `off_data_fraction`); the data's own: 1%
     losses: list = field(repr=False)
     model: nn.Module = field(repr=False)
     scaler: Standardizer = field(repr=False)
@@ -215,7 +224,8 @@ class ToyResult:
 
     def summary(self) -> str:
         return (f"{self.name}: sliced Wasserstein {self.distance:.4f}, floor {self.floor:.4f} ({self.ratio:.2f} x floor); "
-                f"Gaussian baseline {self.baseline:.4f} ({self.baseline / self.floor:.1f} x floor)")
+                f"Gaussian baseline {self.baseline:.4f} ({self.baseline / self.floor:.1f} x floor); "
+                f"{self.off_data:.1%} of samples off the data (the data's own: 1.0%)")
 
 # %% ../nbs/01_spiral.ipynb #a4e9db40
 def fit_toy(name: str = "spiral", n: int = 2000, seed: int = 0, steps: int = 8000, T: int = 1000,
@@ -231,7 +241,8 @@ def fit_toy(name: str = "spiral", n: int = 2000, seed: int = 0, steps: int = 800
     z, _ = ddpm_sample(model, schedule, torch.randn(n, 2, generator=g), generator=g, progress=progress)
     samples = scaler.decode(z)
     baseline = distance_to_data(torch.randn(n, 2, generator=make_generator(seed + 7)), name)
-    return ToyResult(name, data, samples, distance_to_data(samples, name), distance_floor(name, n), baseline, losses, model, scaler)
+    return ToyResult(name, data, samples, distance_to_data(samples, name), distance_floor(name, n), baseline,
+                     off_data_fraction(samples, name), losses, model, scaler)
 
 # %% ../nbs/01_spiral.ipynb #849e888f
 def plot_toy_result(res: ToyResult, lim: float = 1.5):

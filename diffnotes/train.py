@@ -144,6 +144,7 @@ class Trainer:
         self.ema = EMA(model, self.config.ema_decay)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=self.config.lr, weight_decay=self.config.weight_decay)
         self.step, self.seconds, self.losses = 0, 0.0, []
+        self.stop_requested = False     # set by `request_stop()`: `fit` returns after the current step
         self._prepared = None
 
     @property
@@ -160,6 +161,10 @@ class Trainer:
 
     def finished(self) -> bool:
         return self.progress_fraction() >= 1
+
+    def request_stop(self):
+        "Ask `fit` to return after the step it is taking (safe to call from a signal handler or a callback)."
+        self.stop_requested = True
 
 # %% ../nbs/04_training.ipynb #5a7d533b
 def _batch_indices(self: Trainer) -> torch.Tensor:
@@ -219,14 +224,15 @@ def _callbacks(self: Trainer, event: str):
 
 @patch
 def fit(self: Trainer, max_steps: int | None = None) -> Trainer:
-    "Train until the configured epochs or minutes are used up (or `max_steps` steps in total); returns the trainer."
+    "Train until the configured epochs or minutes are used up (or `max_steps` steps in total, or `request_stop()`); returns the trainer."
     _prepare(self)
     cfg = self.config
     total = self.total_steps if max_steps is None or self.total_steps is None else min(self.total_steps, max_steps)
     bar = progress_bar(total=total, desc="training", disable=not self.progress, initial=self.step)
+    self.stop_requested = False
     _callbacks(self, "before_fit")
     last = time.perf_counter()
-    while not _stop_everywhere(self, self.finished() or (max_steps is not None and self.step >= max_steps)):
+    while not _stop_everywhere(self, self.finished() or self.stop_requested or (max_steps is not None and self.step >= max_steps)):
         self.losses.append(_train_step(self))
         now = time.perf_counter(); self.seconds += now - last; last = now
         bar.update(1)
