@@ -168,9 +168,9 @@ def add_train_command(subparsers):
     length = p.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=positive_int, help="passes over the data (default 40); with --resume, this many more (the epoch under way counts)")
     length.add_argument("--minutes", type=float, help="train for this many minutes of wall time instead of a number of epochs; with --resume, this many more")
-    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights, data order and noise (default 0)")
-    p.add_argument("--batch-size", type=positive_int, default=64, help="images per optimizer step (default 64)")
-    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default 2e-3)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the initial weights, data order and noise (default 0)")
+    p.add_argument("--batch-size", type=positive_int, default=None, help="images per optimizer step (default 64)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
     p.add_argument("--prediction", choices=PREDICTIONS, default=None, help="what the model learns to output: eps (the noise, default), x0 (the clean image) or v; recorded in the checkpoint")
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs or --minutes, to the end it was given")
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
@@ -208,13 +208,22 @@ def run_train(args) -> Trainer | VAE:
         if getattr(args, opt) is not None and opt not in recipe.options: usage_error("train", f"--{opt} does not apply to `train {args.what}`")
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
     if args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes, got {args.save_every}")
+    given = {k: getattr(args, k) for k in ("seed", "batch_size", "lr") if getattr(args, k) is not None}
+    args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", 64), given.get("lr", 2e-3)
     out = Path(args.out)
     _check_out(out, "train")
     if recipe.run is not None: return recipe.run(args)
     if args.resume and not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
     if not args.resume and (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
+    if args.resume:                                        # a resumed run keeps its seed, batch size and learning rate
+        saved_train = read_config(out)["train"]
+        for k, v in given.items():
+            if v != saved_train[k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {saved_train[k]})")
     saver = Checkpointing(out, every_minutes=args.save_every or None)
     try:
+        if not args.resume:
+            cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed, "prediction": args.prediction or "eps",
+                                 "epochs": None if args.minutes else (args.epochs or 40), "minutes": args.minutes}).check()
         x, ctx = recipe.make_data(args)
         kw = {"sample_fn": grid_sampler(), **(recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {})}
         if args.resume:
@@ -225,8 +234,6 @@ def run_train(args) -> Trainer | VAE:
             cfg = TrainConfig(**{**saved.__dict__, **length, **({"prediction": args.prediction} if args.prediction else {})})
             trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=[saver], **kw)
         else:
-            cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed, "prediction": args.prediction or "eps",
-                                 "epochs": None if args.minutes else (args.epochs or 40), "minutes": args.minutes}).check()
             torch.manual_seed(args.seed)
             trainer = Trainer(recipe.make_model(args), recipe.make_schedule(), x, ctx, cfg, data=args.what, out=out, progress=not args.quiet,
                               show=False, callbacks=[saver], **kw)
