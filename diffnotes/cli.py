@@ -182,13 +182,15 @@ def add_train_command(subparsers):
     p.set_defaults(func=run_train)
     return p
 
+def _file_on_the_way(path: Path) -> Path | None:
+    "The nearest existing parent of `path` if it is a file (so `path` cannot be made), else None."
+    parent = next((p for p in path.parents if p.exists()), None)
+    return parent if parent is not None and not parent.is_dir() else None
+
 def _check_out(out: Path, command: str):
-    "Refuse an --out that is a file or lies under a file, before any work."
+    "Refuse an --out folder that is a file or lies under a file, before any work."
     if out.exists() and not out.is_dir(): usage_error(command, f"--out {out} is a file, not a folder")
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir(): usage_error(command, f"--out {out}: {parent} is a file, not a folder")
-            break
+    if (f := _file_on_the_way(out)) is not None: usage_error(command, f"--out {out}: {f} is a file, not a folder")
 
 @contextlib.contextmanager
 def _stop_on_signals(trainer: Trainer):
@@ -287,10 +289,7 @@ def _output_path(path: str, option: str, suffixes: tuple) -> Path:
     out = Path(path)
     if out.suffix.lower() not in suffixes: raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path!r}")
     if out.is_dir(): raise ValueError(f"{option} {path} is a folder; give a file name such as {out / ('samples' + suffixes[0])}")
-    for parent in out.parents:
-        if parent.exists():
-            if not parent.is_dir(): raise ValueError(f"{option} {path}: {parent} is a file, not a folder")
-            break
+    if (f := _file_on_the_way(out)) is not None: raise ValueError(f"{option} {path}: {f} is a file, not a folder")
     return out
 
 def default_batch_size(shape: tuple) -> int:

@@ -19,7 +19,8 @@ from .viz import progress_bar, scatter_clouds
 # %% auto #0
 __all__ = ['TOY_DATA', 'make_generator', 'spiral', 'disc_grid', 'two_moons', 'eight_gaussians', 'toy_data', 'Standardizer',
            'timestep_embedding', 'ToyMLP', 'train_toy', 'ddpm_variance', 'ddpm_sample', 'sliced_wasserstein',
-           'distance_to_data', 'distance_floor', 'off_data_fraction', 'ToyResult', 'fit_toy', 'plot_toy_result']
+           'distance_to_data', 'distance_floor', 'off_data', 'off_data_fraction', 'ToyResult', 'fit_toy',
+           'plot_toy_result']
 
 # %% ../nbs/01_spiral.ipynb #48cca73f
 def make_generator(seed: int | torch.Generator | None = None) -> torch.Generator:
@@ -197,12 +198,16 @@ def distance_floor(name: str, n: int, pairs: int = 5, seed: int = 10_000) -> flo
                           for i in range(pairs)]))
 
 # %% ../nbs/01_spiral.ipynb #98244df1
-def off_data_fraction(points: torch.Tensor, name: str, q: float = 0.99, seed: int = 30_000) -> float:
-    "Fraction of `points` (n, 2) farther from a fresh draw of toy data `name` than a `q` share of the data's own points are (so 1 - `q` for the data itself)."
+def off_data(points: torch.Tensor, name: str, q: float = 0.99, seed: int = 30_000) -> torch.Tensor:
+    "Which of `points` (n, 2) lie farther from a fresh draw of toy data `name` than a `q` share of the data's own points do: a bool per point."
     n = len(points)
     ref, own = toy_data(name, n, seed=seed), toy_data(name, n, seed=seed + 1)
     radius = torch.cdist(own.double(), ref.double()).min(dim=1).values.quantile(q)
-    return (torch.cdist(points.double(), ref.double()).min(dim=1).values > radius).double().mean().item()
+    return torch.cdist(points.double(), ref.double()).min(dim=1).values > radius
+
+def off_data_fraction(points: torch.Tensor, name: str, q: float = 0.99, seed: int = 30_000) -> float:
+    "The share of `points` off the data (`off_data`): 1 - `q` for the data itself."
+    return off_data(points, name, q, seed).double().mean().item()
 
 # %% ../nbs/01_spiral.ipynb #25dca1d0
 @dataclass
