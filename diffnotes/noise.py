@@ -29,7 +29,7 @@ def cosine_betas(T: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> to
 
 # %% ../nbs/02_noising.ipynb #26531d0f
 def rescale_zero_terminal_snr(betas: torch.Tensor) -> torch.Tensor:
-    r"Rescale `betas` so $\bar\alpha_{T-1} = 0$ (zero terminal SNR) with $\bar\alpha_0$ unchanged (Lin et al. 2023, Alg. 1)."
+    r"Rescale `betas` so $\bar\alpha_{T-1} = 0$ (zero terminal SNR) with $\bar\alpha_0$ unchanged (Lin et al. 2024, Alg. 1)."
     sqrt_ab = torch.cumprod(1 - betas, dim=0).sqrt()
     first, last = sqrt_ab[0].clone(), sqrt_ab[-1].clone()
     sqrt_ab = (sqrt_ab - last) * (first / (first - last))

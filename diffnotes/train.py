@@ -18,7 +18,7 @@ from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar, show_images, plot_loss
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'diffusion_loss', 'lr_factor', 'EMA', 'TrainConfig', 'Trainer']
+__all__ = ['MIXED_PRECISION', 'diffusion_loss', 'lr_factor', 'EMA', 'TrainConfig', 'Trainer', 'loss_per_timestep']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -267,3 +267,15 @@ def sample_grid(self: Trainer, n: int = 32, title: str = "", seed: int = 0):
 def plot_losses(self: Trainer, ax=None):
     "The loss of every step and its moving average."
     return plot_loss(self.losses, window=max(1, min(100, len(self.losses) // 10)), ax=ax, title=f"Training loss ({self.step} steps)")
+
+# %% ../nbs/04_training.ipynb #99f8c781
+@torch.no_grad()
+def loss_per_timestep(model, schedule: Schedule, x0: torch.Tensor, ts, prediction: str = "eps",
+                      context: torch.Tensor | None = None, seed: int = 0) -> torch.Tensor:
+    "Mean loss of `model` on images `x0` at each timestep of `ts`, with the same seeded noise at every t; a float64 tensor, one value per t."
+    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    training = model.training
+    model.eval()
+    try: return torch.tensor([diffusion_loss(model, schedule, x0, torch.full((len(x0),), int(t)), noise, context, prediction).item()
+                              for t in ts], dtype=torch.float64)
+    finally: model.train(training)
