@@ -2,8 +2,11 @@
 """Samplers measured three ways; prints the tables and writes bench/RESULTS.md.
 
 (a) accuracy: relative error against the exact probability-flow solution for Gaussian data, at 5-50 model calls, ours vs diffusers;
-(b) sample quality vs model calls: the spiral toy (sliced Wasserstein distance to the data, with its floor) and the digits with
-    the shipped `digits` checkpoint (Frechet distance in a digit classifier's feature space, with its real-vs-real floor);
+    (a2) the same on six data scales at once, for every sampler x grid, at 5, 10 and 20 model calls;
+(b) sample quality at 5, 10 and 20 model calls for the main sampler x grid pairs (and DDPM at 1,000): the spiral toy (sliced
+    Wasserstein distance to the data, with its floor) and the digits with the shipped `digits` checkpoint (Frechet distance in a
+    digit classifier's feature space, with its real-vs-real floor), each with a 95% interval (spiral: 5 independent
+    repeats, t-interval; digits: bootstrap);
 (c) overhead: wall time of a sampling loop / (model calls x time of one model call), ours vs the diffusers scheduler loop
     driving the same model, measured alternately in one run.
 
@@ -15,37 +18,63 @@ from pathlib import Path
 import torch
 
 from diffnotes.noise import Schedule
-from diffnotes.sampling import sample, diffusers_sample, exact_answer_errors, errors_table, model_calls
+from diffnotes.sampling import (sample, diffusers_sample, exact_answer_errors, errors_table, model_calls, multiscale_errors,
+                                 multiscale_table, SAMPLERS)
 from diffnotes.checkpoint import load_checkpoint
 
-CONFIGS = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpmpp_2m", 20), ("dpmpp_2m", 10),
-           ("euler", 20), ("heun", 10)]
+MAIN = [("ddim", "leading"), ("dpmpp_2m", "linspace"), ("dpmpp_2m", "karras"), ("dpmpp_2m", "logsnr"), ("unipc", "linspace"),
+        ("unipc", "logsnr"), ("euler", "karras"), ("heun", "karras")]
 
-def spiral_quality(quick: bool):
-    "Chapter 01's toy, trained by `fit_toy` (seed 0), then sampled with every configuration."
-    from diffnotes.toy import fit_toy, distance_to_data
+def configs(quick: bool):
+    "(sampler, spacing, steps): DDPM with every step, then each main pair at 5, 10 and 20 model calls (Heun: 5, 9, 19)."
+    rows = [("ddpm", "leading", 100 if quick else 1000)]
+    for sampler, spacing in MAIN:
+        for nfe in (5, 10, 20): rows.append((sampler, spacing, (nfe + 1) // 2 if SAMPLERS[sampler].calls_per_step == 2 else nfe))
+    return rows
+
+def mean_interval(values):
+    "Mean of independent estimates and its 95% t-interval."
+    v = torch.tensor(values, dtype=torch.float64)
+    half = T_975[len(v) - 1] * v.std() / len(v) ** 0.5
+    return v.mean().item(), (v.mean() - half).item(), (v.mean() + half).item()
+
+T_975 = {4: 2.776, 9: 2.262}     # Student's t quantiles for 5 and 10 estimates
+
+def spiral_quality(quick: bool, repeats: int = 5):
+    "Chapter 01's toy, trained by `fit_toy` (seed 0); each configuration sampled `repeats` times (fresh noise, fresh draw of data), mean and t-interval."
+    from diffnotes.toy import fit_toy, toy_data, sliced_wasserstein
     res = fit_toy("spiral", n=2000, seed=0, steps=2000 if quick else 8000, progress=False)
     model, scaler, schedule = res.model.eval(), res.scaler, Schedule.linear()
+    floor = mean_interval([sliced_wasserstein(toy_data("spiral", 2000, seed=10_000 + 2 * k), toy_data("spiral", 2000, seed=10_001 + 2 * k))
+                           for k in range(repeats)])
     rows = []
-    for sampler, steps in CONFIGS:
-        x_T = torch.randn(2000, 2, generator=torch.Generator().manual_seed(1))
-        x = sample(model, schedule, x_T, sampler, steps, generator=torch.Generator().manual_seed(2), progress=False)
-        rows.append((sampler, steps, model_calls(sampler, steps), distance_to_data(scaler.decode(x), "spiral")))
-    return res.floor, rows
+    for sampler, spacing, steps in configs(quick):
+        values = []
+        for k in range(repeats):
+            x_T = torch.randn(2000, 2, generator=torch.Generator().manual_seed(100 + k))
+            x = sample(model, schedule, x_T, sampler, steps, spacing=spacing, generator=torch.Generator().manual_seed(200 + k), progress=False)
+            values.append(sliced_wasserstein(scaler.decode(x), toy_data("spiral", 2000, seed=20_000 + k)))
+        rows.append((sampler, spacing, steps, model_calls(sampler, steps), mean_interval(values)))
+    return floor, rows
 
 def digits_quality(n: int, quick: bool):
-    from diffnotes.metrics import digit_fd, digit_fd_floor, digit_classifier
+    from diffnotes.data import digits
+    from diffnotes.metrics import digit_classifier, frechet_interval
     digits_ckpt = load_checkpoint("digits")
     model, schedule = digits_ckpt.model, digits_ckpt.schedule
     clf = digit_classifier()
-    floor, ref = digit_fd_floor(n, clf=clf)
+    x = digits("train")[0]
+    perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad(): ref, other = clf.features(x[perm[:n]]), clf.features(x[perm[n:2 * n]])
+    floor = frechet_interval(other, ref)
     rows = []
-    for sampler, steps in CONFIGS:
-        if quick and sampler == "ddpm": steps = 100
+    for sampler, spacing, steps in configs(quick):
         x_T = torch.randn(n, 1, 16, 16, generator=torch.Generator().manual_seed(1))
         start = time.perf_counter()
-        x = sample(model, schedule, x_T, sampler, steps, generator=torch.Generator().manual_seed(2), progress=False)
-        rows.append((sampler, steps, model_calls(sampler, steps), digit_fd(x, ref, clf), time.perf_counter() - start))
+        xs = sample(model, schedule, x_T, sampler, steps, spacing=spacing, generator=torch.Generator().manual_seed(2), progress=False)
+        seconds = time.perf_counter() - start
+        with torch.no_grad(): feats = clf.features(xs.clamp(-1, 1))
+        rows.append((sampler, spacing, steps, model_calls(sampler, steps), frechet_interval(feats, ref), seconds))
     return floor, rows
 
 class Counting(torch.nn.Module):
@@ -108,17 +137,26 @@ def main():
                "against the exact probability-flow solution, 4,096 samples.\n\n" + errors_table(rows) + "\n")
     print(out[-1], flush=True)
 
+    rows = multiscale_errors(schedule)
+    out.append("## (a2) Error against the exact answer on six scales\n\nData N(0, diag(s^2)), s = 0.05, 0.1, 0.2, 0.5, 1, 2 (one channel each), the exact "
+               "noise predictor; RMS over the scales of the relative error against the exact solution, 1,024 samples; '—': diffusers has no such grid for this solver.\n\n"
+               + multiscale_table(rows) + "\n")
+    print(out[-1], flush=True)
+
+    iv = lambda e, fmt: f"{e[0]:{fmt}} [{e[1]:{fmt}}, {e[2]:{fmt}}]"
     floor, rows = spiral_quality(args.quick)
-    lines = ["| sampler | steps | model calls | sliced Wasserstein | x floor |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {s} | {st} | {nfe} | {d:.4f} | {d / floor:.2f} |" for s, st, nfe, d in rows]
-    out.append(f"## (b1) The spiral toy\n\nToyMLP trained 8,000 steps (seed 0), 2,000 samples per sampler; floor (data vs data) {floor:.4f}.\n\n" + "\n".join(lines) + "\n")
+    lines = ["| sampler | spacing | steps | model calls | sliced Wasserstein [95% interval] | x floor |", "|---|---|---:|---:|---|---:|"]
+    lines += [f"| {s} | {sp} | {st} | {nfe} | {iv(d, '.4f')} | {d[0] / floor[0]:.2f} |" for s, sp, st, nfe, d in rows]
+    out.append(f"## (b1) The spiral toy\n\nToyMLP trained 8,000 steps (seed 0). Each configuration is run 5 times, each time 2,000 samples from fresh noise against a fresh "
+               f"draw of 2,000 data points; the table gives the mean distance and its 95% t-interval. Floor (5 pairs of fresh draws, the same way): {iv(floor, '.4f')}.\n\n" + "\n".join(lines) + "\n")
     print(out[-1], flush=True)
 
     floor, rows = digits_quality(args.n_digits, args.quick)
-    lines = ["| sampler | steps | model calls | Frechet distance | x floor | seconds |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {s} | {st} | {nfe} | {d:.2f} | {d / floor:.2f} | {sec:.1f} |" for s, st, nfe, d, sec in rows]
-    out.append(f"## (b2) Digits, shipped `digits` checkpoint\n\n{args.n_digits} samples per sampler against {args.n_digits} train-split digits, "
-               f"features of `diffnotes.metrics.digit_classifier()`; real-vs-real floor at the same size {floor:.2f}.\n\n" + "\n".join(lines) + "\n")
+    lines = ["| sampler | spacing | steps | model calls | Frechet distance [95% interval] | x floor | seconds |", "|---|---|---:|---:|---|---:|---:|"]
+    lines += [f"| {s} | {sp} | {st} | {nfe} | {iv(d, '.1f')} | {d[0] / floor[0]:.2f} | {sec:.1f} |" for s, sp, st, nfe, d, sec in rows]
+    out.append(f"## (b2) Digits, shipped `digits` checkpoint\n\n{args.n_digits} samples per configuration against {args.n_digits} train-split digits, "
+               f"features of `diffnotes.metrics.digit_classifier()`; real-vs-real floor at the same size {iv(floor, '.1f')}. "
+               f"Intervals: `diffnotes.metrics.frechet_interval`, 200 bootstrap resamples, shifted by the bootstrap's bias.\n\n" + "\n".join(lines) + "\n")
     print(out[-1], flush=True)
 
     call, rows = overhead(args.rounds, args.batch)

@@ -13,8 +13,9 @@ from .data import COLOUR_RGB, SHAPE_NAMES, digits, shapes
 
 # %% auto #0
 __all__ = ['SHIPPED_CLASSIFIER', 'DigitClassifier', 'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier',
-           'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor', 'mean_colour',
-           'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy']
+           'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor', 'frechet_interval',
+           'digit_fd_interval', 'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier',
+           'judge_sprites', 'sprite_accuracy']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
@@ -106,6 +107,25 @@ def digit_fd_floor(n: int, seed: int = 0, clf: DigitClassifier | None = None) ->
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     ref, other = x[perm[:n]], x[perm[n:2 * n]]
     return digit_fd(other, ref, clf), ref
+
+# %% ../nbs/92_metrics.ipynb #5c8708e2
+def frechet_interval(a: torch.Tensor, b: torch.Tensor, n_boot: int = 200, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+    "Fréchet distance between feature sets `a` and `b`, and a bootstrap interval at `level` (both sets resampled `n_boot` times, percentiles shifted by the bootstrap's bias): (fd, low, high)."
+    if n_boot < 10: raise ValueError(f"n_boot must be at least 10, got {n_boot}")
+    if not 0 < level < 1: raise ValueError(f"level must lie in (0, 1), got {level}")
+    g = torch.Generator().manual_seed(seed)
+    boots = torch.tensor([frechet_distance(a[torch.randint(len(a), (len(a),), generator=g)], b[torch.randint(len(b), (len(b),), generator=g)])
+                          for _ in range(n_boot)], dtype=torch.float64)
+    fd = frechet_distance(a, b)
+    bias = boots.mean().item() - fd          # resampling with replacement repeats rows, which inflates the distance
+    low, high = boots.quantile(torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64)).tolist()
+    return fd, low - bias, high - bias
+
+@torch.no_grad()
+def digit_fd_interval(samples: torch.Tensor, reference: torch.Tensor, clf: DigitClassifier | None = None, n_boot: int = 200, seed: int = 0):
+    "`digit_fd` with its bootstrap interval: (fd, low, high)."
+    clf = clf or digit_classifier()
+    return frechet_interval(clf.features(samples.clamp(-1, 1)), clf.features(reference), n_boot=n_boot, seed=seed)
 
 # %% ../nbs/92_metrics.ipynb #1e4dc77a
 def mean_colour(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:

@@ -13,7 +13,7 @@ from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'sample_checkpoint', 'ddim_invert', 'GRIDS', 'train_sigmas', 'solver_timesteps', 'karras_timesteps', 'noise_levels', 'dpmpp_2m_step', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'exact_answer_errors', 'errors_table']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'sample_checkpoint', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -191,6 +191,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     | `ddpm` | all T (1,000) | leading | steps |
     | `ddim` (default) | 50 | leading | steps |
     | `dpmpp_2m` | 20 | linspace | steps |
+    | `unipc` | 20 | linspace | steps |
     | `euler` | 50 | karras | steps |
     | `heun` | 25 | karras | 2 x steps - 1 |
 
@@ -254,17 +255,22 @@ def ddim_invert(model, schedule: Schedule, x0: torch.Tensor, steps: int = 50, sp
     return x
 
 # %% ../nbs/05a_solvers.ipynb #ade2fb90
-GRIDS = ("leading", "trailing", "linspace", "karras")
+GRIDS = ("leading", "trailing", "linspace", "karras", "logsnr")
+FIRST_ALPHA_BAR_AT_ZERO_SNR = 2.0 ** -24     # what diffusers puts in place of alpha_bar = 0 so that the first sigma is finite
 
 def train_sigmas(schedule: Schedule) -> torch.Tensor:
-    "$\\sigma_t = \\sqrt{(1-\\bar\\alpha_t)/\\bar\\alpha_t}$ for every train timestep (float32, computed as `diffusers` does)."
-    ab = schedule.alpha_bars
+    "$\\sigma_t = \\sqrt{(1-\\bar\\alpha_t)/\\bar\\alpha_t}$ for every train timestep (float32, as `diffusers` computes it; at zero terminal SNR the last is finite, 4096, as in `diffusers`)."
+    ab = schedule.alpha_bars.clone()
+    if ab[-1] == 0: ab[-1] = FIRST_ALPHA_BAR_AT_ZERO_SNR
     return ((1 - ab) / ab) ** 0.5
+
+def _check_steps(steps, T: int):
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= T:
+        raise ValueError(f"steps must be an int in 1..{T} (the number of train timesteps), got {steps!r}")
 
 def solver_timesteps(T: int, steps: int, spacing: str = "linspace") -> torch.Tensor:
     "The `steps` timesteps a multistep ODE solver visits before the clean data: `steps + 1` spaced points with the last (t = 0) dropped, as in `diffusers`."
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= T:
-        raise ValueError(f"steps must be an int in 1..{T} (the number of train timesteps), got {steps!r}")
+    _check_steps(steps, T)
     if spacing == "linspace": ts = torch.linspace(0, T - 1, steps + 1, dtype=torch.float64).round().long()[1:]
     elif spacing == "leading":
         if steps >= T: raise ValueError(f"steps must be at most {T - 1} with leading spacing for this solver (it spaces steps + 1 points), got {steps}")
@@ -273,19 +279,29 @@ def solver_timesteps(T: int, steps: int, spacing: str = "linspace") -> torch.Ten
     else: raise ValueError(f"spacing must be one of {SPACINGS} for this grid, got {spacing!r}")
     return ts.flip(0)
 
-def karras_timesteps(schedule: Schedule, steps: int, rho: float = 7.0) -> torch.Tensor:
-    "Karras et al.'s noise levels between the largest and smallest train sigma, snapped to the nearest train timestep in log-sigma."
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= schedule.T:
-        raise ValueError(f"steps must be an int in 1..{schedule.T} (the number of train timesteps), got {steps!r}")
+def snap_to_train(schedule: Schedule, sigmas: torch.Tensor) -> torch.Tensor:
+    "The train timestep nearest to each of `sigmas` in log-sigma (what `diffusers` gets by rounding its interpolated timestep)."
     log_train = train_sigmas(schedule).double().log()
-    lo, hi = log_train[0].exp(), log_train[-1].exp()
+    return (sigmas.double().log()[:, None] - log_train[None]).abs().argmin(dim=1)
+
+def karras_timesteps(schedule: Schedule, steps: int, rho: float = 7.0) -> torch.Tensor:
+    "Karras et al.'s noise levels between the largest and smallest train sigma, snapped to train timesteps."
+    _check_steps(steps, schedule.T)
+    sig = train_sigmas(schedule).double()
+    lo, hi = sig[0], sig[-1]
     ramp = torch.linspace(0, 1, steps, dtype=torch.float64)
-    sig = (hi ** (1 / rho) + ramp * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho
-    return (sig.log()[:, None] - log_train[None]).abs().argmin(dim=1)
+    return snap_to_train(schedule, (hi ** (1 / rho) + ramp * (lo ** (1 / rho) - hi ** (1 / rho))) ** rho)
+
+def logsnr_timesteps(schedule: Schedule, steps: int) -> torch.Tensor:
+    "Noise levels evenly spaced in log-SNR (equivalently in log sigma) between the largest and smallest train sigma, snapped to train timesteps."
+    _check_steps(steps, schedule.T)
+    log_sig = train_sigmas(schedule).double().log()
+    return snap_to_train(schedule, torch.linspace(float(log_sig[-1]), float(log_sig[0]), steps, dtype=torch.float64).exp())
 
 def noise_levels(schedule: Schedule, steps: int, spacing: str = "linspace"):
     "The grid of an ODE solver: `(timesteps, sigmas)`, sigmas one longer and ending in 0 (the clean data). Repeated timesteps are merged."
     if spacing == "karras": ts = karras_timesteps(schedule, steps)
+    elif spacing == "logsnr": ts = logsnr_timesteps(schedule, steps)
     elif spacing in SPACINGS: ts = solver_timesteps(schedule.T, steps, spacing)
     else: raise ValueError(f"spacing must be one of {GRIDS}, got {spacing!r}")
     ts = torch.unique_consecutive(ts)   # near steps = T, rounding (or snapping to integers) can repeat a timestep: a zero-length step
@@ -318,6 +334,24 @@ def dpmpp_2m_step(x: torch.Tensor, x0: torch.Tensor, x0_prev: torch.Tensor | Non
         d = x0 + 0.5 / r * (x0 - x0_prev)
     return (s_n / s_i) * x - (alpha_n * (torch.exp(-h) - 1.0)) * d
 
+# %% ../nbs/05a_solvers.ipynb #77121044
+def unipc_correct(x_prev: torch.Tensor, x0s: list, sigmas: list, order: int) -> torch.Tensor:
+    "UniPC's corrector (bh2): redo the step from `x_prev` at `sigmas[-2]` to `sigmas[-1]` with the x0-predictions `x0s` at the last 2 (order 1) or 3 (order 2) levels, the newest last."
+    alpha_t, s_t, lam_t = _vp(sigmas[-1])
+    _, s_0, lam_0 = _vp(sigmas[-2])
+    h = (lam_t - lam_0).double()
+    m0, m_t = x0s[-2], x0s[-1]
+    phi = torch.expm1(-h)
+    if order == 1: rho1, rho2, d1 = 0.0, 0.5, 0.0
+    else:
+        r = (_vp(sigmas[-3])[2].double() - lam_0.double()) / h
+        d1 = (x0s[-3] - m0) / r.float()
+        g1 = phi / (-h) - 1
+        g2 = g1 / (-h) - 0.5
+        rho1, rho2 = torch.linalg.solve(torch.tensor([[1.0, 1.0], [float(r), 1.0]], dtype=torch.float64),
+                                        torch.stack([g1 / phi, 2 * g2 / phi])).tolist()
+    return (s_t / s_0) * x_prev - alpha_t * phi.float() * m0 - alpha_t * phi.float() * (rho1 * d1 + rho2 * (m_t - m0))
+
 # %% ../nbs/05a_solvers.ipynb #d316b8bb
 def euler_step(x_ve: torch.Tensor, x0: torch.Tensor, sigma: torch.Tensor, sigma_next: torch.Tensor) -> torch.Tensor:
     "One Euler step of the probability-flow ODE in the rescaled variable $\\tilde x = x_t/\\sqrt{\\bar\\alpha_t}$."
@@ -341,6 +375,25 @@ def _run_dpmpp_2m(call, schedule, x_T, steps, spacing, o):
         if kept is not None: kept.append(x.clone())
     return x, kept
 
+def _run_unipc(call, schedule, x_T, steps, spacing, o):
+    ts, sig = noise_levels(schedule, steps, spacing)
+    sig = sig.to(x_T.device)
+    x, x0s, kept = x_T.clone().float(), [], ([x_T.clone()] if o.keep else None)
+    x_prev, order_prev = None, 1
+    for i in progress_bar(range(len(ts)), desc="unipc sampling", disable=not o.progress):
+        x0 = _x0_from_output(call(x, ts[i]), x, sig[i], o.prediction, o.clip)
+        x0s.append(x0)
+        if i > 0:                                   # the free corrector: redo the last step with the prediction made here
+            levels = sig[i - 2:i + 1] if order_prev == 2 else sig[i - 1:i + 1]
+            x = unipc_correct(x_prev, x0s[-len(levels):], list(levels), order_prev)
+            if kept is not None: kept[-1] = x.clone()
+        order = 1 if i == 0 or i == len(ts) - 1 else 2
+        x_prev = x
+        x = dpmpp_2m_step(x, x0, x0s[-2] if order == 2 else None, sig[i], sig[i + 1], sig[i - 1] if i > 0 else None)
+        order_prev = order
+        if kept is not None: kept.append(x.clone())
+    return x, kept
+
 def _karras_loop(heun: bool):
     "The Euler (or Heun) loop in the rescaled variable $\\tilde x = x_t / \\sqrt{\\bar\\alpha_t} = x_t \\sqrt{1 + \\sigma^2}$."
     def run(call, schedule, x_T, steps, spacing, o):
@@ -359,14 +412,16 @@ def _karras_loop(heun: bool):
     return run
 
 add_sampler(Sampler("dpmpp_2m", _run_dpmpp_2m, GRIDS, "linspace", 20, summary="DPM-Solver++(2M): second order, one call per step"))
+add_sampler(Sampler("unipc", _run_unipc, GRIDS, "linspace", 20, summary="UniPC (bh2): DPM-Solver++'s predictor and a corrector at no extra call"))
 add_sampler(Sampler("euler", _karras_loop(False), GRIDS, "karras", 50, summary="Euler on the probability-flow ODE"))
 add_sampler(Sampler("heun", _karras_loop(True), GRIDS, "karras", 25, calls_per_step=2, summary="Heun: Euler plus a correction, two calls per step"))
 
 # %% ../nbs/05a_solvers.ipynb #c43112d9
 class GaussianOracle:
-    "The exact noise predictor for data drawn from N(0, `std`^2 I) under `schedule`, called as `model(x_t, t)` (t integer, or fractional as diffusers' Karras samplers pass it)."
+    "The exact noise predictor for data drawn from N(0, `std`^2 I) under `schedule`, called as `model(x_t, t)` (t integer, or fractional as diffusers' Karras samplers pass it). `std` may also be a sequence, one per channel of samples shaped (n, C, H, W)."
     def __init__(self, schedule: Schedule, std: float = 0.5):
-        self.schedule, self.std = schedule, std
+        self.schedule = schedule
+        self.std = std if isinstance(std, (int, float)) else torch.as_tensor(std, dtype=torch.float64).view(-1, 1, 1)
         self.log_sigmas = train_sigmas(schedule).double().log()
 
     def alpha_bar(self, t: torch.Tensor) -> torch.Tensor:
@@ -390,35 +445,87 @@ def relative_error(x: torch.Tensor, exact: torch.Tensor) -> float:
     return ((x.double() - exact.double()).norm() / exact.double().norm()).item()
 
 # %% ../nbs/05a_solvers.ipynb #92d07a7d
+def diffusers_counterpart(sampler: str, spacing: str, schedule: Schedule):
+    "The `diffusers` scheduler that runs the same method on the same kind of grid, or None where it has none."
+    from diffusers import (DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, HeunDiscreteScheduler,
+                           UniPCMultistepScheduler)
+    cfg = {k: v for k, v in schedule.to_diffusers_config().items() if k != "rescale_betas_zero_snr" or v}   # Heun lacks this option
+    grid = {"linspace": {}, "karras": {"use_karras_sigmas": True}, "logsnr": {"use_lu_lambdas": True}}
+    if (sampler, spacing) == ("ddim", "leading"): return DDIMScheduler(**cfg, clip_sample=False, set_alpha_to_one=True)
+    if sampler == "dpmpp_2m" and spacing in grid: return DPMSolverMultistepScheduler(**cfg, **grid[spacing])
+    if sampler == "unipc" and spacing in ("linspace", "karras"): return UniPCMultistepScheduler(**cfg, **grid[spacing])
+    if spacing == "karras" and sampler in ("euler", "heun"):
+        return (EulerDiscreteScheduler if sampler == "euler" else HeunDiscreteScheduler)(**cfg, use_karras_sigmas=True)
+    return None
+
+def _exact_start(sampler: str, spacing: str, schedule: Schedule, steps: int, scheduler=None):
+    "Where a run starts: our leading DDIM below T-1; diffusers' Karras samplers at x_T * sigma_max in the rescaled variable (None: the usual T-1)."
+    if scheduler is not None and sampler in ("euler", "heun"): return float(scheduler.sigmas.max())
+    return timesteps(schedule.T, steps, "leading")[0].item() if (sampler, spacing) == ("ddim", "leading") else schedule.T - 1
+
+def _exact_image(oracle: GaussianOracle, x_T: torch.Tensor, start) -> torch.Tensor:
+    if isinstance(start, float):    # diffusers' Karras samplers: x_T * sigma_max is a sample at that sigma in the rescaled variable
+        return x_T.double() * start * oracle.std / (oracle.std ** 2 + start ** 2) ** 0.5
+    return oracle.solution(x_T, start)
+
 def exact_answer_errors(schedule: Schedule, nfes=(5, 10, 20, 50), std: float = 0.5, n: int = 4096, seed: int = 0) -> list[dict]:
-    "Relative error of each deterministic sampler (ours and diffusers') against the exact probability-flow solution for N(0, std^2) data."
-    from diffusers import DDIMScheduler, DPMSolverMultistepScheduler, EulerDiscreteScheduler, HeunDiscreteScheduler
+    "Relative error of each deterministic sampler on its default grid, ours and diffusers' same method, against the exact probability-flow solution for N(0, std^2) data."
     oracle = GaussianOracle(schedule, std)
     x_T = torch.randn(n, 1, 1, 1, generator=torch.Generator().manual_seed(seed))
-    cfg = {k: v for k, v in schedule.to_diffusers_config().items() if k != "rescale_betas_zero_snr" or v}   # Heun lacks this option
-    theirs = {"ddim": lambda: DDIMScheduler(**cfg, clip_sample=False, set_alpha_to_one=True),
-              "dpmpp_2m": lambda: DPMSolverMultistepScheduler(**cfg),
-              "euler": lambda: EulerDiscreteScheduler(**cfg, use_karras_sigmas=True),
-              "heun": lambda: HeunDiscreteScheduler(**cfg, use_karras_sigmas=True)}
     rows = []
-    for name, make in theirs.items():
+    for name in ("ddim", "dpmpp_2m", "euler", "heun"):
+        spacing = SAMPLERS[name].default_spacing
         for nfe in nfes:
-            steps = (nfe + 1) // 2 if name == "heun" else nfe
-            start = timesteps(schedule.T, steps, "leading")[0].item() if name == "ddim" else schedule.T - 1
+            steps = (nfe + 1) // 2 if SAMPLERS[name].calls_per_step == 2 else nfe
             ours = sample(oracle, schedule, x_T, name, steps, progress=False)
-            sch = make()
-            x = diffusers_sample(sch, oracle, x_T, steps)
-            # diffusers' Karras samplers start from x_T * sigma_max in the rescaled variable: its exact image
-            if name in ("euler", "heun"):
-                smax = float(sch.sigmas.max())
-                exact_theirs = x_T.double() * smax * std / (std ** 2 + smax ** 2) ** 0.5
-            else: exact_theirs = oracle.solution(x_T, start)
-            rows.append({"sampler": name, "nfe": model_calls(name, steps), "ours": relative_error(ours, oracle.solution(x_T, start)),
-                         "diffusers": relative_error(x, exact_theirs)})
+            sch = diffusers_counterpart(name, spacing, schedule)
+            theirs = diffusers_sample(sch, oracle, x_T, steps)
+            rows.append({"sampler": name, "nfe": model_calls(name, steps),
+                         "ours": relative_error(ours, _exact_image(oracle, x_T, _exact_start(name, spacing, schedule, steps))),
+                         "diffusers": relative_error(theirs, _exact_image(oracle, x_T, _exact_start(name, spacing, schedule, steps, sch)))})
     return rows
 
 def errors_table(rows: list[dict]) -> str:
     "The rows of `exact_answer_errors` as a Markdown table."
     lines = ["| sampler | model calls | error, ours | error, diffusers | ours / diffusers |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {r['sampler']} | {r['nfe']} | {r['ours']:.4e} | {r['diffusers']:.4e} | {r['ours'] / r['diffusers']:.4f} |" for r in rows]
+    return "\n".join(lines)
+
+# %% ../nbs/05a_solvers.ipynb #db3bc45a
+SCALES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+SOLVER_CONFIGS = (("ddim", "leading"), ("dpmpp_2m", "linspace"), ("dpmpp_2m", "karras"), ("dpmpp_2m", "logsnr"),
+                  ("unipc", "linspace"), ("unipc", "karras"), ("unipc", "logsnr"), ("euler", "karras"), ("heun", "karras"))
+
+def _per_scale_errors(x: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
+    return torch.tensor([relative_error(x[:, k], exact[:, k]) for k in range(x.shape[1])], dtype=torch.float64)
+
+def multiscale_errors(schedule: Schedule, configs=SOLVER_CONFIGS, nfes=(5, 10, 20), scales=SCALES, n: int = 1024, seed: int = 0) -> list[dict]:
+    "For each (sampler, spacing) and budget of model calls: RMS over `scales` of the relative error against the exact solution, ours and diffusers' (None where it has no counterpart), and the per-scale errors."
+    oracle = GaussianOracle(schedule, scales)
+    x_T = torch.randn(n, len(scales), 1, 1, generator=torch.Generator().manual_seed(seed))
+    rows = []
+    for sampler, spacing in configs:
+        for nfe in nfes:
+            steps = (nfe + 1) // 2 if SAMPLERS[sampler].calls_per_step == 2 else nfe
+            ours = _per_scale_errors(sample(oracle, schedule, x_T, sampler, steps, spacing=spacing, progress=False),
+                                     _exact_image(oracle, x_T, _exact_start(sampler, spacing, schedule, steps)))
+            sch = diffusers_counterpart(sampler, spacing, schedule)
+            theirs = None
+            if sch is not None:
+                x = diffusers_sample(sch, oracle, x_T, steps)
+                theirs = _per_scale_errors(x, _exact_image(oracle, x_T, _exact_start(sampler, spacing, schedule, steps, sch)))
+            rows.append({"sampler": sampler, "spacing": spacing, "nfe": model_calls(sampler, steps),
+                         "ours": ours.pow(2).mean().sqrt().item(), "diffusers": None if theirs is None else theirs.pow(2).mean().sqrt().item(),
+                         "ours_per_scale": ours.tolist(), "diffusers_per_scale": None if theirs is None else theirs.tolist()})
+    return rows
+
+def multiscale_table(rows: list[dict], scales=SCALES) -> str:
+    "The rows of `multiscale_errors` as Markdown: RMS error over the scales and the s = 0.5 column, ours and diffusers'."
+    k = list(scales).index(0.5)
+    fmt = lambda v: "—" if v is None else f"{v:.3g}"
+    lines = ["| sampler | spacing | model calls | RMS error, ours | RMS error, diffusers | s = 0.5, ours | s = 0.5, diffusers |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        their5 = None if r["diffusers_per_scale"] is None else r["diffusers_per_scale"][k]
+        lines.append(f"| {r['sampler']} | {r['spacing']} | {r['nfe']} | {fmt(r['ours'])} | {fmt(r['diffusers'])} | {fmt(r['ours_per_scale'][k])} | {fmt(their5)} |")
     return "\n".join(lines)
