@@ -19,7 +19,7 @@ import torch
 
 from diffnotes.noise import Schedule
 from diffnotes.sampling import (sample, diffusers_sample, exact_answer_errors, errors_table, model_calls, multiscale_errors,
-                                 multiscale_table, SAMPLERS)
+                                 multiscale_table, steps_for_calls)
 from diffnotes.checkpoint import load_checkpoint
 
 MAIN = [("ddim", "leading"), ("dpmpp_2m", "linspace"), ("dpmpp_2m", "karras"), ("dpmpp_2m", "logsnr"), ("unipc", "linspace"),
@@ -29,7 +29,7 @@ def configs(quick: bool):
     "(sampler, spacing, steps): DDPM with every step, then each main pair at 5, 10 and 20 model calls (Heun: 5, 9, 19)."
     rows = [("ddpm", "leading", 100 if quick else 1000)]
     for sampler, spacing in MAIN:
-        for nfe in (5, 10, 20): rows.append((sampler, spacing, (nfe + 1) // 2 if SAMPLERS[sampler].calls_per_step == 2 else nfe))
+        for nfe in (5, 10, 20): rows.append((sampler, spacing, steps_for_calls(sampler, nfe)))
     return rows
 
 def mean_interval(values):

@@ -13,7 +13,7 @@ from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'sample_checkpoint', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'sample_checkpoint', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -468,6 +468,10 @@ def _exact_image(oracle: GaussianOracle, x_T: torch.Tensor, start) -> torch.Tens
         return x_T.double() * start * oracle.std / (oracle.std ** 2 + start ** 2) ** 0.5
     return oracle.solution(x_T, start)
 
+def steps_for_calls(sampler: str, calls: int) -> int:
+    "The number of steps of `sampler` that costs `calls` model calls (Heun: (calls + 1) / 2, its last step costing one)."
+    return (calls + 1) // 2 if SAMPLERS[sampler].calls_per_step == 2 else calls
+
 def exact_answer_errors(schedule: Schedule, nfes=(5, 10, 20, 50), std: float = 0.5, n: int = 4096, seed: int = 0) -> list[dict]:
     "Relative error of each deterministic sampler on its default grid, ours and diffusers' same method, against the exact probability-flow solution for N(0, std^2) data."
     oracle = GaussianOracle(schedule, std)
@@ -476,7 +480,7 @@ def exact_answer_errors(schedule: Schedule, nfes=(5, 10, 20, 50), std: float = 0
     for name in ("ddim", "dpmpp_2m", "euler", "heun"):
         spacing = SAMPLERS[name].default_spacing
         for nfe in nfes:
-            steps = (nfe + 1) // 2 if SAMPLERS[name].calls_per_step == 2 else nfe
+            steps = steps_for_calls(name, nfe)
             ours = sample(oracle, schedule, x_T, name, steps, progress=False)
             sch = diffusers_counterpart(name, spacing, schedule)
             theirs = diffusers_sample(sch, oracle, x_T, steps)
@@ -506,7 +510,7 @@ def multiscale_errors(schedule: Schedule, configs=SOLVER_CONFIGS, nfes=(5, 10, 2
     rows = []
     for sampler, spacing in configs:
         for nfe in nfes:
-            steps = (nfe + 1) // 2 if SAMPLERS[sampler].calls_per_step == 2 else nfe
+            steps = steps_for_calls(sampler, nfe)
             ours = _per_scale_errors(sample(oracle, schedule, x_T, sampler, steps, spacing=spacing, progress=False),
                                      _exact_image(oracle, x_T, _exact_start(sampler, spacing, schedule, steps)))
             sch = diffusers_counterpart(sampler, spacing, schedule)
