@@ -273,9 +273,11 @@ def plot_losses(self: Trainer, ax=None):
 def loss_per_timestep(model, schedule: Schedule, x0: torch.Tensor, ts, prediction: str = "eps",
                       context: torch.Tensor | None = None, seed: int = 0) -> torch.Tensor:
     "Mean loss of `model` on images `x0` at each timestep of `ts`, with the same seeded noise at every t; a float64 tensor, one value per t."
-    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    device = next(model.parameters()).device
+    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed)).to(device)
+    x0, context = x0.to(device), (None if context is None else context.to(device))
     training = model.training
     model.eval()
-    try: return torch.tensor([diffusion_loss(model, schedule, x0, torch.full((len(x0),), int(t)), noise, context, prediction).item()
+    try: return torch.tensor([diffusion_loss(model, schedule, x0, torch.full((len(x0),), int(t), device=device), noise, context, prediction).item()
                               for t in ts], dtype=torch.float64)
     finally: model.train(training)

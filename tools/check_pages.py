@@ -144,9 +144,11 @@ def render(nb_path: Path, html_path: Path, katex: Path):
 def inspect(html_path: Path, shot: Path, chrome: str) -> dict:
     with tempfile.TemporaryDirectory() as profile:
         common = [chrome, *CHROME_FLAGS, f"--user-data-dir={profile}", "--allow-file-access-from-files", "--virtual-time-budget=15000"]
-        dom = subprocess.run([*common, "--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120).stdout
-        m = re.search(r'<pre id="page-check">(.*?)</pre>', dom, re.S)
-        if not m: return {"loaded": False}
+        for _ in range(2):            # a headless Chromium now and then exits at once without a page (seen once in CI); a page that does not load fails twice
+            proc = subprocess.run([*common, "--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120)
+            m = re.search(r'<pre id="page-check">(.*?)</pre>', proc.stdout, re.S)
+            if m: break
+        if not m: return {"loaded": False, "stderr": proc.stderr.strip().splitlines()[-1:]}
         result = json.loads(html.unescape(m.group(1)))
         height = min(max(int(result.get("height", 2000)), 800), 16000)
         subprocess.run([*common, f"--window-size=1100,{height}", f"--screenshot={shot}", html_path.as_uri()], capture_output=True, timeout=120)
@@ -174,7 +176,7 @@ def main():
         html_path.unlink()                        # keep _proc as nbdev left it, for nbdev_docs
         want_figs, want_maths = expected_figures(nb), has_maths(nb)
         problems = [f"{k} cell(s) show the same figure twice" for k in [repeated_figures(nb)] if k]
-        if not res.get("loaded"): problems.append("page did not load (no check result)")
+        if not res.get("loaded"): problems.append("page did not load (no check result, twice)" + (f": {res['stderr'][0][:150]}" if res.get("stderr") else ""))
         else:
             if res["broken"]: problems.append(f"{len(res['broken'])} image(s) not decoded: {res['broken'][:3]}")
             if res["images"] - len(res["broken"]) < want_figs: problems.append(f"{res['images'] - len(res['broken'])} decoded images for {want_figs} figures")
