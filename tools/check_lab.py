@@ -25,6 +25,29 @@ def http(url: str, token: str, method: str = "GET", body: dict | None = None):
                                  headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r: return r.status, r.read().decode()
 
+def start_lab(log_name: str, env: dict | None = None):
+    "Start `python3 course.py lab` (the README's command) with a fresh token on a free port, its output in `_checks/LOG_NAME`: (server, base URL, token, port)."
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, str(ROOT / "course.py"), "lab",
+           "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
+    (ROOT / "_checks").mkdir(exist_ok=True)
+    log = open(ROOT / "_checks" / log_name, "w")                        # the server's own output, for a person to read
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    return server, f"http://127.0.0.1:{port}", token, port
+
+def wait_until_up(server, base: str, token: str, timeout: float) -> tuple[bool, str]:
+    "Poll the server's status API until it answers (or exits, or `timeout` passes): (up, detail for the check line)."
+    start = time.time()
+    while time.time() - start < timeout and server.poll() is None:
+        try: return http(f"{base}/api/status", token)[0] == 200, f"{time.time() - start:.0f} s"
+        except OSError: time.sleep(1)
+    return False, f"exit code {server.poll()}"
+
+def stop_lab(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    try: server.wait(20)
+    except subprocess.TimeoutExpired: os.killpg(server.pid, signal.SIGKILL)
+
 async def run_cells(ws_url: str, token: str, cells: list[str], timeout: float) -> list[tuple[str, str]]:
     "Run each cell's source; returns (status, detail) per cell."
     from tornado.httpclient import HTTPRequest
@@ -62,22 +85,13 @@ def main():
     p.add_argument("--cells", type=int, default=6, help="how many code cells to run (default 6)")
     p.add_argument("--timeout", type=float, default=300, help="seconds allowed for the server to start and for each cell")
     args = p.parse_args()
-    port, token = free_port(), secrets.token_hex(16)
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, str(ROOT / "course.py"), "lab",
-           "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
-    (ROOT / "_checks").mkdir(exist_ok=True)
-    log = open(ROOT / "_checks" / "lab.log", "w")                       # the server's own output, for a person to read
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server, base, token, port = start_lab("lab.log")
     checks = []
     def check(name, ok, detail=""):
         checks.append(ok); print(f"{'PASS' if ok else 'FAIL'} {name}" + (f": {detail}" if detail else ""), flush=True)
     try:
-        start, up = time.time(), False
-        while time.time() - start < args.timeout and server.poll() is None:
-            try: up = http(f"{base}/api/status", token)[0] == 200; break
-            except OSError: time.sleep(1)
-        check("server starts with `python3 course.py lab`", up, f"{time.time() - start:.0f} s" if up else f"exit code {server.poll()}")
+        up, detail = wait_until_up(server, base, token, args.timeout)
+        check("server starts with `python3 course.py lab`", up, detail)
         if not up: return
         status, page = http(f"{base}/lab", token)
         check("the JupyterLab page is served", status == 200 and "jupyterlab" in page.lower(), f"HTTP {status}")
@@ -95,9 +109,7 @@ def main():
         if len(results) < len(todo): check(f"{len(todo) - len(results)} cell(s) after a failure not run", False)
         http(f"{base}/api/kernels/{kernel}", token, "DELETE")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try: server.wait(20)
-        except subprocess.TimeoutExpired: os.killpg(server.pid, signal.SIGKILL)
+        stop_lab(server)
         print(f"{sum(checks)} passed, {len(checks) - sum(checks)} failed")
         sys.exit(0 if checks and all(checks) else 1)
 

@@ -20,11 +20,11 @@ Then, in headless Chromium driven by Playwright:
 Screenshots of each widget before and after are saved in `_checks/lab/`.
 Prints one line per check and ends with `N passed, N failed`.
 """
-import argparse, json, os, shutil, signal, subprocess, sys, time
+import argparse, json, os, shutil, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_lab import ROOT, free_port, http  # noqa: E402
+from check_lab import ROOT, http, start_lab, stop_lab, wait_until_up  # noqa: E402
 
 SHOTS = ROOT / "_checks" / "lab"
 FIRST_SECTION = ("01_spiral.ipynb", "## Why predicting the noise is enough")   # run every cell before this heading: data, noising, training
@@ -149,19 +149,11 @@ def main():
     try: chromium = find_chromium(args.chromium)
     except SystemExit as e: print(f"FAIL {e}"); print("0 passed, 1 failed"); sys.exit(1)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    port, token = free_port(), os.urandom(16).hex()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "IN_TEST": "1", "JUPYTERLAB_SETTINGS_DIR": str(settings_dir())}
-    cmd = [sys.executable, str(ROOT / "course.py"), "lab", "--no-browser", f"--port={port}",
-           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False"]
-    log = open(ROOT / "_checks" / "lab-browser.log", "w")
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    server, base, token, _ = start_lab("lab-browser.log", env)
     try:
-        start, up = time.time(), False
-        while time.time() - start < args.timeout and server.poll() is None:
-            try: up = http(f"{base}/api/status", token)[0] == 200; break
-            except OSError: time.sleep(1)
-        check("server starts with `python3 course.py lab`", up, f"{time.time() - start:.0f} s" if up else f"exit code {server.poll()}")
+        up, detail = wait_until_up(server, base, token, args.timeout)
+        check("server starts with `python3 course.py lab`", up, detail)
         if not up: return
         with sync_playwright() as pw:
             try: browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:])
@@ -210,9 +202,7 @@ def main():
     except Exception as e:                                   # anything unexpected is a failed check with its reason, never a silent pass
         check("the browser session completes", False, f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try: server.wait(20)
-        except subprocess.TimeoutExpired: os.killpg(server.pid, signal.SIGKILL)
+        stop_lab(server)
         print(f"{sum(checks)} passed, {len(checks) - sum(checks)} failed")
         sys.exit(0 if checks and all(checks) else 1)
 
