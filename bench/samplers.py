@@ -15,6 +15,8 @@
 import argparse, platform, time
 from pathlib import Path
 
+from _results import write_section
+
 import torch
 
 from diffnotes.noise import Schedule
@@ -167,7 +169,7 @@ def main():
                f"best of {args.rounds} alternating rounds. 'loop / (calls x one call)' divides by a separately timed call, so it also carries that call's timing noise; 'loop / its own model time' divides by the time the loop's own calls took, and isolates the sampler's arithmetic. Ours and diffusers' scheduler loop drive the same model (diffusers' fractional Karras timesteps are rounded for it).\n\n" + "\n".join(lines) + "\n")
     print(out[-1], flush=True)
     out.append(f"Total benchmark time {time.time() - t0:.0f} s.\n")
-    Path(__file__).with_name("RESULTS.md").write_text("\n".join(out))
+    write_section("samplers", "\n".join(out))
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoints.ipynb #ada54e0a
 from __future__ import annotations
-import dataclasses, hashlib, importlib, json, os, secrets, time
+import dataclasses, hashlib, importlib, inspect, json, os, secrets, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,11 +19,12 @@ from .train import Trainer, TrainConfig
 from .unet import UNet
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'MODEL_CLASSES', 'RESUMABLE_CHANGES', 'write_checkpoint', 'read_config', 'read_tensors',
-           'register_model_class', 'model_config', 'build_model', 'load_weights', 'schedule_config',
-           'schedule_from_config', 'check_model_matches', 'run_config', 'Checkpointing', 'pretrained_manifest',
+__all__ = ['CHECKPOINT_FORMAT', 'MODEL_CLASSES', 'RESUMABLE_CHANGES', 'FINGERPRINT_STEPS', 'FINGERPRINT_RTOL', 'tensors_sha256',
+           'write_checkpoint', 'read_config', 'read_tensors', 'register_model_class', 'model_config', 'build_model',
+           'load_weights', 'schedule_config', 'schedule_from_config', 'check_model_matches', 'objective_config',
+           'objective_from_config', 'run_config', 'run_weights', 'Checkpointing', 'pretrained_manifest',
            'shipped_models', 'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'LoadedModel',
-           'load_checkpoint', 'slim_checkpoint']
+           'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
 
 # %% ../nbs/04a_checkpoints.ipynb #82d9ea7a
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
@@ -40,12 +41,20 @@ def _write_atomic(path: Path, data: bytes):
 
 def _sha256(data: bytes) -> str: return hashlib.sha256(data).hexdigest()
 
+def _serialise(named: dict[str, torch.Tensor]) -> bytes:
+    "The bytes of a safetensors file holding `named`."
+    return st_save({k: v.detach().cpu().contiguous() for k, v in named.items()})
+
+def tensors_sha256(named: dict[str, torch.Tensor]) -> str:
+    "SHA-256 of the safetensors file that holds `named`: the checksum `write_checkpoint` records for it."
+    return _sha256(_serialise(named))
+
 def write_checkpoint(path, config: dict, tensors: dict[str, dict[str, torch.Tensor]]):
     "Write a checkpoint folder: one safetensors file per entry of `tensors` (e.g. 'weights', 'state'), then `config.json` naming them."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     token, files, sums = secrets.token_hex(4), {}, {}
     for kind, named in tensors.items():
-        data = st_save({k: v.detach().cpu().contiguous() for k, v in named.items()})
+        data = _serialise(named)
         files[kind] = f"{kind}-{token}.safetensors"; sums[kind] = _sha256(data)
         _write_atomic(path / files[kind], data)
     config = {"format": CHECKPOINT_FORMAT, "version": 1, **config, "files": files, "sha256": sums}
@@ -100,14 +109,24 @@ def load_weights(model: nn.Module, tensors, prefix: str) -> nn.Module:
     model.load_state_dict(picked)
     return model
 
-def schedule_config(schedule: Schedule) -> dict:
-    "A JSON-able description of `schedule` from which `schedule_from_config` rebuilds it."
+def _later_class(config: dict, what: str) -> type:
+    "The class a config names by `class` and `module` (a module of `diffnotes`, imported if need be: a later chapter's)."
+    module, name = config.get("module", ""), config.get("class")
+    if not module.startswith("diffnotes."): raise ValueError(f"unknown {what} {name!r} from module {module!r} (only diffnotes' own are rebuilt)")
+    cls = getattr(importlib.import_module(module), name, None)
+    if cls is None: raise ValueError(f"unknown {what} {name!r}: {module} has no such class")
+    return cls
+
+def schedule_config(schedule) -> dict:
+    "A JSON-able description of `schedule` from which `schedule_from_config` rebuilds it: a `Schedule`, or a later chapter's schedule with `params` (chapter 08's `FlowSchedule`)."
+    if not isinstance(schedule, Schedule): return {"kind": "class", "class": type(schedule).__name__, "module": type(schedule).__module__, **schedule.params}
     if schedule.kind == "custom": return {"kind": "custom", "betas": schedule.betas.tolist()}
     return {"kind": schedule.kind, "zero_snr": schedule.zero_snr, **schedule.params}
 
-def schedule_from_config(config: dict) -> Schedule:
+def schedule_from_config(config: dict):
     "Inverse of `schedule_config`."
     config = dict(config); kind = config.pop("kind")
+    if kind == "class": return _later_class(config, "schedule")(**{k: v for k, v in config.items() if k not in ("class", "module")})
     if kind == "custom": return Schedule(config["betas"])
     if kind not in ("linear", "scaled_linear", "cosine"): raise ValueError(f"unknown schedule kind {kind!r}")
     return getattr(Schedule, kind)(**config)
@@ -116,12 +135,17 @@ def _config_diff(saved: dict, given: dict) -> str:
     keys = sorted(set(saved) | set(given))
     return "; ".join(f"{k}: checkpoint {saved.get(k)!r}, model {given.get(k)!r}" for k in keys if saved.get(k) != given.get(k))
 
+def _constructor_defaults(cls: type) -> dict:
+    "The default values of `cls`'s constructor arguments."
+    return {k: p.default for k, p in inspect.signature(cls).parameters.items() if p.default is not inspect.Parameter.empty}
+
 def check_model_matches(model: nn.Module, config: dict, path=""):
-    "Raise a ValueError naming every difference between `model` and the checkpoint `config` it should load."
+    "Raise a ValueError naming every difference between `model` and the checkpoint `config` it should load (an argument the checkpoint predates counts as its default)."
     cls = type(model).__name__
     if cls != config["model_class"]:
         raise ValueError(f"checkpoint {path} holds a {config['model_class']}, not a {cls}")
-    saved, given = config["model"], json.loads(json.dumps(getattr(model, "config", {})))
+    defaults = json.loads(json.dumps({k: v for k, v in _constructor_defaults(type(model)).items() if k in getattr(model, "config", {})}))
+    saved, given = {**defaults, **config["model"]}, json.loads(json.dumps(getattr(model, "config", {})))
     if saved != given: raise ValueError(f"checkpoint {path} does not match the model: {_config_diff(saved, given)}")
 
 register_model_class(UNet)
@@ -142,15 +166,31 @@ def _optimizer_state_dict(tensors: dict, groups: list) -> dict:
             _, i, k = name.split(".", 2); state.setdefault(int(i), {})[k] = v
     return {"state": state, "param_groups": groups}
 
+def objective_config(objective) -> dict:
+    "A JSON-able description of a training objective: its class, its module and its `params`."
+    return {"class": type(objective).__name__, "module": type(objective).__module__, **objective.params}
+
+def objective_from_config(config: dict):
+    "What `Trainer` takes to continue a run saved with `config`: its `Schedule` for a diffusion run (older checkpoints record no objective), else the objective rebuilt."
+    saved = config.get("objective", {"class": "DiffusionObjective"})
+    if saved["class"] == "DiffusionObjective": return schedule_from_config(config["schedule"])
+    return _later_class(saved, "objective")(**{k: v for k, v in saved.items() if k not in ("class", "module")})
+
 def run_config(trainer: Trainer) -> dict:
-    "Everything about a training run that is not a tensor: the model, schedule, data, `TrainConfig` (with the prediction type), step and clock."
+    "Everything about a training run that is not a tensor: the model, objective, schedule, what the model predicts, data, `TrainConfig`, step and clock."
     from diffnotes import __version__
-    return {**model_config(trainer.model), "schedule": schedule_config(trainer.schedule),
+    return {**model_config(trainer.model), "objective": objective_config(trainer.objective), "prediction": trainer.objective.prediction,
+            "schedule": schedule_config(trainer.schedule),
             "data": {"name": trainer.data, "shape": list(trainer.x.shape[1:]), "n": len(trainer.x),
                      "context_dim": None if trainer.context is None else trainer.context.shape[1]},
-            "train": dataclasses.asdict(trainer.config), "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
+            "train": dataclasses.asdict(trainer.config), "precision": trainer.precision, "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
             "seconds": round(trainer.seconds, 3), "seed": trainer.config.seed, "processes": trainer.world, "diffnotes": __version__,
             **({"extra": trainer.extra} if trainer.extra else {})}
+
+def run_weights(trainer: Trainer) -> dict[str, torch.Tensor]:
+    "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`)."
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    return {**{f"model.{k}": v for k, v in model.state_dict().items()}, **{f"ema.{k}": v for k, v in trainer.ema.model.state_dict().items()}}
 
 @patch
 def save(self: Trainer, path=None) -> Path:
@@ -159,11 +199,9 @@ def save(self: Trainer, path=None) -> Path:
     path = Path(path if path is not None else self.out)
     self.accelerator.wait_for_everyone()
     if self.accelerator.is_main_process:
-        model = self.accelerator.unwrap_model(self.model)
         opt_tensors, groups = _optimizer_tensors(self.optimizer.optimizer if hasattr(self.optimizer, "optimizer") else self.optimizer)
         config = {**run_config(self), "optimizer": {"param_groups": groups}, "ema_updates": self.ema.updates}
-        weights = {**{f"model.{k}": v for k, v in model.state_dict().items()}, **{f"ema.{k}": v for k, v in self.ema.model.state_dict().items()}}
-        write_checkpoint(path, config, {"weights": weights, "state": {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64)}})
+        write_checkpoint(path, config, {"weights": run_weights(self), "state": {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64)}})
     self.accelerator.wait_for_everyone()
     return path
 
@@ -189,7 +227,7 @@ class Checkpointing:
         if trainer.step > self.start and trainer.finished(): self._save(trainer)
 
 # %% ../nbs/04a_checkpoints.ipynb #149f139f
-RESUMABLE_CHANGES = ("epochs", "minutes", "sample_every", "save_every")
+RESUMABLE_CHANGES = ("epochs", "steps", "minutes", "sample_every", "save_every")
 
 @patch(cls_method=True)
 def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = None, config: TrainConfig | None = None,
@@ -204,7 +242,7 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
         raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} images of shape {tuple(saved['data']['shape'])}, got {tuple(x.shape)}")
     out = out if out is not None else path
     callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
-    trainer = cls(build_model(saved, path), schedule_from_config(saved["schedule"]), x, context, new, data=saved["data"]["name"],
+    trainer = cls(build_model(saved, path), objective_from_config(saved), x, context, new, data=saved["data"]["name"],
                   out=out, callbacks=callbacks, **{"extra": saved.get("extra"), **kwargs})
     tensors = read_tensors(path, "weights")
     load_weights(trainer.model, tensors, "model.")
@@ -254,8 +292,8 @@ def latent_reference(ckpt) -> dict:
 class LoadedModel:
     "What `load_checkpoint` returns: the model (eval mode) and everything needed to sample from it."
     model: nn.Module
-    schedule: Schedule | None      # the noise schedule of a denoiser (None for a VAE or a classifier)
-    prediction: str | None         # what the denoiser outputs: 'eps', 'x0' or 'v'
+    schedule: Schedule | None      # the noise schedule of a denoiser (a flow model's `FlowSchedule`; None for a VAE or a classifier)
+    prediction: str | None         # what the denoiser outputs: 'eps', 'x0' or 'v' (a flow model, chapter 08: 'velocity')
     shape: tuple | None            # the shape of one sample, (C, H, W): of the latents for a latent model
     decode: Callable | None        # latents -> pixels for a latent model, else None
     config: dict
@@ -283,15 +321,42 @@ def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, devi
     denoiser = "schedule" in config
     return LoadedModel(model=model.to(device or "cpu").eval(),
                        schedule=schedule_from_config(config["schedule"]) if denoiser else None,
-                       prediction=config.get("train", {}).get("prediction", "eps") if denoiser else None,
+                       prediction=(config.get("prediction") or config.get("train", {}).get("prediction") or "eps") if denoiser else None,
                        shape=tuple(config["data"]["shape"]) if "shape" in config.get("data", {}) else None,
                        decode=_latent_decoder(config, device), config=config, path=path)
 
 # %% ../nbs/04a_checkpoints.ipynb #bda470b6
+def sampling_weights(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    "The tensors of a checkpoint's weights file that a sampler uses: the EMA's (`ema.*`) when present, else the model's (`model.*`)."
+    prefix = "ema." if any(k.startswith("ema.") for k in tensors) else "model."
+    return {k: v for k, v in tensors.items() if k.startswith(prefix)}
+
 def slim_checkpoint(src, dst) -> Path:
     "Write a copy of checkpoint `src` to `dst` holding only the sampling weights (the EMA's when present) and the config, no optimizer state."
-    config, tensors = read_config(src), read_tensors(src, "weights")
-    prefix = "ema." if any(k.startswith("ema.") for k in tensors) else "model."
-    kept = {k: v for k, v in tensors.items() if k.startswith(prefix)}
+    config = read_config(src)
     meta = {k: v for k, v in config.items() if k not in ("format", "version", "files", "sha256", "optimizer")}
-    return write_checkpoint(dst, {**meta, "slim": True}, {"weights": kept})
+    return write_checkpoint(dst, {**meta, "slim": True}, {"weights": sampling_weights(read_tensors(src, "weights"))})
+
+# %% ../nbs/04a_checkpoints.ipynb #f50a2257
+FINGERPRINT_STEPS = 20      # the steps of a run's start that a shipped model's manifest records
+FINGERPRINT_RTOL = 1e-5     # the relative difference of a loss still read as float rounding (chapter 04: ~1e-7 for rounding, > 1e-4 for a changed recipe)
+
+@patch
+def fingerprint(self: Trainer) -> dict:
+    "The run so far as a fingerprint: its step count, the loss of every step, and the SHA-256 of the weights a checkpoint of it would hold."
+    return {"steps": self.step, "losses": list(self.losses), "sha256": tensors_sha256(run_weights(self))}
+
+def match_fingerprint(expected: dict, got: dict, rtol: float = FINGERPRINT_RTOL) -> tuple[str, str]:
+    "Compare fingerprint `got` with `expected`: ('exact', ...) when losses and weights agree to the last bit, ('close', ...) when every loss agrees within `rtol` (relative), else ('different', the first step that differs)."
+    if got["steps"] != expected["steps"] or len(got["losses"]) != len(expected["losses"]):
+        return "different", f"{got['steps']} steps ({len(got['losses'])} losses) against {expected['steps']} ({len(expected['losses'])})"
+    same_weights = got["sha256"] == expected["sha256"]
+    if same_weights and got["losses"] == expected["losses"]: return "exact", "losses and weights identical to the last bit"
+    rel = [abs(a - b) / max(abs(b), 1e-30) for a, b in zip(got["losses"], expected["losses"])]
+    bad = [i for i, r in enumerate(rel) if r > rtol]
+    if not bad:
+        worst = max(range(len(rel)), key=rel.__getitem__)
+        return "close", (f"every loss within {rtol:g} (largest relative difference {rel[worst]:.1e}, step {worst + 1}); "
+                         f"weights {'identical' if same_weights else 'differ in the last bits'}")
+    i = bad[0]
+    return "different", f"the loss of step {i + 1} is {got['losses'][i]:.6g} against {expected['losses'][i]:.6g} (relative difference {rel[i]:.1e}, tolerance {rtol:g})"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_cli.ipynb #a56ba98f
 from __future__ import annotations
-import argparse, contextlib, io, math, signal, sys, time
+import argparse, contextlib, io, math, shlex, signal, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,22 +13,27 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from .checkpoint import Checkpointing, latent_reference, load_checkpoint, read_config, resolve_checkpoint, shipped_models
+from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, load_checkpoint, match_fingerprint, pretrained_manifest,
+                                  pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
+                                  tensors_sha256)
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
 from .data import ATTRIBUTES, digits, fashion_mnist, image_folder, mnist, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
-from .train import Trainer, TrainConfig
-from .unet import digits_cond_model, digits_model, image_model, shapes_cond_model
+from .train import BF16_MIN_SPEEDUP, PRECISIONS, Trainer, TrainConfig, resolve_precision
+from .unet import UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
+from .flow import VELOCITY, FlowObjective
 
 # %% auto #0
-__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'DEFAULT_SAMPLER', 'SOLVER_SPACING',
-           'IMAGE_SUFFIXES', 'positive_int', 'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe',
-           'add_train_command', 'run_train', 'context_from_args', 'cli_spacing', 'default_batch_size',
-           'add_sample_command', 'run_sample', 'build_parser', 'main', 'run_cli']
+__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'OBJECTIVES', 'FLOW_GRID_SAMPLER',
+           'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'VERDICTS', 'positive_int',
+           'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'build_trainer',
+           'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
+           'add_sample_command', 'run_sample', 'build_parser', 'main', 'run_cli', 'train_fingerprint',
+           'reproducible_models', 'add_reproduce_command', 'run_reproduce']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -77,7 +82,7 @@ def run_toy(args) -> ToyResult:
 # %% ../nbs/91_cli.ipynb #d189818c
 @dataclass
 class TrainRecipe:
-    "What `diffnotes train NAME` trains: `make_model(args)`, `make_data(args)` -> (images, contexts or None), the schedule and `TrainConfig` defaults; or `run(args)`, which replaces the diffusion run (the VAE)."
+    "What `diffnotes train NAME` trains: `make_model(args)`, `make_data(args)` -> (images, contexts or None), the schedule and `TrainConfig` defaults; or `run(args)`, which replaces the diffusion run (the VAE), with `fingerprint(args, steps)` for `diffnotes reproduce`."
     description: str
     make_model: Callable | None = None
     make_data: Callable | None = None
@@ -85,6 +90,7 @@ class TrainRecipe:
     defaults: dict = field(default_factory=dict)
     trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (a latent model's sample_fn and extra)
     run: Callable | None = None
+    fingerprint: Callable | None = None       # with `run`: (args, steps) -> the fingerprint of the run's first steps (chapter 04a)
     options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels"
 
 RECIPE_OPTIONS = ("vae", "data", "size", "channels")
@@ -116,19 +122,39 @@ def _vae_arg(args) -> VAE:
 def _latent_data(args): return encode_dataset(_vae_arg(args), digits("train")[0]), None
 
 def _latent_trainer_kwargs(args) -> dict:
-    return {"extra": {"latent": latent_reference(args.vae or "vae-digits")}, "sample_fn": latent_sample_fn(_vae_arg(args))}
+    sampler = ("flow_euler", 20) if getattr(args, "objective", None) == "flow" else ("ddim", 50)
+    return {"extra": {"latent": latent_reference(args.vae or "vae-digits")}, "sample_fn": latent_sample_fn(_vae_arg(args), *sampler)}
+
+def _vae_run(args):
+    "The VAE, its data and its length in steps (None: --minutes) for `diffnotes train vae ARGS`, checked."
+    out = Path(args.out)
+    if args.resume: usage_error("train", "--resume is not supported for vae (it trains in about 2 minutes)")
+    if args.prediction is not None: usage_error("train", "--prediction does not apply to `train vae`")
+    if args.objective is not None: usage_error("train", "--objective does not apply to `train vae`")
+    if args.precision not in (None, "auto", "fp32"): usage_error("train", "--precision bf16 is not supported for `train vae` (it trains in fp32)")
+    if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; choose another --out")
+    x = digits("train")[0]
+    if args.lr <= 0: usage_error("train", f"--lr must be > 0, got {args.lr:g}")
+    if len(x) < args.batch_size: usage_error("train", f"batch_size ({args.batch_size}) is larger than the data set ({len(x)} images)")
+    torch.manual_seed(args.seed)
+    steps = args.steps or (None if args.minutes else (args.epochs or 40) * (len(x) // args.batch_size))
+    return VAE(), x, steps
+
+def _train_vae_args(vae: VAE, x: torch.Tensor, steps, args, max_steps: int | None = None) -> dict:
+    return train_vae(vae, x, steps=steps, minutes=None if steps else args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                     progress=not args.quiet, max_steps=max_steps)
+
+def _vae_fingerprint(args, steps: int) -> dict:
+    "The fingerprint of the first `steps` steps of `diffnotes train vae ARGS` (chapter 04a's, for a VAE): losses and the SHA-256 of its weights."
+    vae, x, total = _vae_run(args)
+    hist = _train_vae_args(vae, x, total, args, max_steps=steps)
+    return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in vae.state_dict().items()})}
 
 def _run_train_vae(args) -> VAE:
     "`diffnotes train vae`: train the digits VAE, fit its latent scale, write the checkpoint to --out."
     out = Path(args.out)
-    if args.resume: usage_error("train", "--resume is not supported for vae (it trains in about 2 minutes)")
-    if args.prediction is not None: usage_error("train", "--prediction does not apply to `train vae`")
-    if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; choose another --out")
-    x = digits("train")[0]
-    torch.manual_seed(args.seed)
-    vae = VAE()
-    steps = None if args.minutes else (args.epochs or 40) * (len(x) // args.batch_size)
-    hist = train_vae(vae, x, steps=steps, minutes=args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet)
+    vae, x, steps = _vae_run(args)
+    hist = _train_vae_args(vae, x, steps, args)
     vae.eval()
     scale = fit_scale(vae, x)
     save_vae(vae, out, hist, data="digits", seed=args.seed)
@@ -147,7 +173,7 @@ TRAIN_RECIPES.update({
     "shapes-cond": TrainRecipe("a 3-channel U-Net on generated sprites with multi-hot attributes, context dropout 0.1 (chapter 07)",
                                lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=lambda a: {"extra": {"context": ATTRIBUTE_CONTEXT}}),
-    "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", run=_run_train_vae),
+    "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", run=_run_train_vae, fingerprint=_vae_fingerprint),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
                           _latent_data, trainer_kwargs=_latent_trainer_kwargs, options=("vae",)),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
@@ -167,12 +193,15 @@ def add_train_command(subparsers):
     p.add_argument("--out", required=True, help="checkpoint folder to write (and, with --resume, to continue)")
     length = p.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=positive_int, help="passes over the data (default 40); with --resume, this many more (the epoch under way counts)")
-    length.add_argument("--minutes", type=float, help="train for this many minutes of wall time instead of a number of epochs; with --resume, this many more")
+    length.add_argument("--steps", type=positive_int, help="train for exactly this many optimizer steps: the same seed gives the same weights on the same kind of machine; with --resume, this many more")
+    length.add_argument("--minutes", type=float, help="train for this many minutes of wall time (the learning rate follows the clock, so two runs differ; use --steps to reproduce a run); with --resume, this many more")
     p.add_argument("--seed", type=int, default=None, help="seed of the initial weights, data order and noise (default 0)")
     p.add_argument("--batch-size", type=positive_int, default=None, help="images per optimizer step (default 64)")
     p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
     p.add_argument("--prediction", choices=PREDICTIONS, default=None, help="what the model learns to output: eps (the noise, default), x0 (the clean image) or v; recorded in the checkpoint")
-    p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs or --minutes, to the end it was given")
+    p.add_argument("--objective", choices=OBJECTIVES, default=None, help="diffusion (default: DDPM's noising, chapter 04) or flow (flow matching with logit-normal times, chapter 08: the U-Net takes continuous time and predicts velocity)")
+    p.add_argument("--precision", choices=PRECISIONS, default=None, help="the network's arithmetic: auto (default; fp32 on a CPU, so that a run is reproducible, and the GPU's mixed precision), fp32, or bf16 (autocast; faster only on CPUs with native bf16, chapter 04)")
+    p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs, --steps or --minutes, to the end it was given")
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
     p.add_argument("--vae", default=None, help="for `latent`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits)")
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
@@ -203,43 +232,85 @@ def _stop_on_signals(trainer: Trainer):
     finally:
         for s, handler in previous.items(): signal.signal(s, handler)
 
-def run_train(args) -> Trainer | VAE:
-    "The `diffnotes train` command: check every option, then train the recipe with chapter 04's `Trainer` and save with chapter 04a's `Checkpointing`."
-    recipe = TRAIN_RECIPES[args.what]
+def _new_length(args) -> dict:
+    "The length of a new run: --steps, --minutes or --epochs (default 40)."
+    if args.steps: return {"epochs": None, "steps": args.steps, "minutes": None}
+    if args.minutes: return {"epochs": None, "steps": None, "minutes": args.minutes}
+    return {"epochs": args.epochs or 40, "steps": None, "minutes": None}
+
+def _resumed_length(args, run: dict) -> dict:
+    "The length of a resumed run: this many more epochs, steps or minutes, or (none given) the length it was saved with."
+    if args.epochs: return {"epochs": run["step"] // (run["data"]["n"] // run["train"]["batch_size"]) + args.epochs, "steps": None, "minutes": None}
+    if args.steps: return {"epochs": None, "steps": run["step"] + args.steps, "minutes": None}
+    if args.minutes: return {"epochs": None, "steps": None, "minutes": run["seconds"] / 60 + args.minutes}
+    return {}
+
+def _check_train_args(args, recipe: TrainRecipe) -> dict:
+    "Refuse options the recipe does not read and values out of range; fill in the defaults; returns the options given explicitly."
     for opt in RECIPE_OPTIONS:
         if getattr(args, opt) is not None and opt not in recipe.options: usage_error("train", f"--{opt} does not apply to `train {args.what}`")
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
     if args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes, got {args.save_every}")
     given = {k: getattr(args, k) for k in ("seed", "batch_size", "lr") if getattr(args, k) is not None}
     args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", 64), given.get("lr", 2e-3)
+    _check_out(Path(args.out), "train")
+    return given
+
+OBJECTIVES = ("diffusion", "flow")
+FLOW_GRID_SAMPLER = ("flow_euler", 20)      # how a flow run draws its sample grids
+
+def _flow_model(model: UNet) -> UNet:
+    "The same U-Net, with the same initial weights, taking continuous time (chapter 08)."
+    flow = UNet(**{**model.config, "continuous_time": True})
+    flow.load_state_dict(model.state_dict())
+    return flow
+
+def _objective(args, recipe: TrainRecipe, schedule):
+    "What `Trainer` takes for --objective: the recipe's schedule (diffusion) or chapter 08's `FlowObjective`."
+    if args.objective != "flow": return schedule
+    if args.prediction is not None: raise ValueError(f"--prediction does not apply to --objective flow (a flow model predicts {VELOCITY})")
+    return FlowObjective()
+
+def build_trainer(args, callbacks=()) -> Trainer:
+    "The `Trainer` that `diffnotes train ARGS` runs, checked and built (new, or resumed from --out), not yet trained; bad input exits 2 with one line."
+    recipe = TRAIN_RECIPES[args.what]
+    given = _check_train_args(args, recipe)
     out = Path(args.out)
-    _check_out(out, "train")
-    if recipe.run is not None: return recipe.run(args)
     if args.resume and not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
     if not args.resume and (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
-    if args.resume:                                        # a resumed run keeps its seed, batch size and learning rate
-        saved_train = read_config(out)["train"]
+    if args.resume:                                        # a resumed run keeps its seed, batch size, learning rate and objective
+        run = read_config(out)
         for k, v in given.items():
-            if v != saved_train[k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {saved_train[k]})")
-    saver = Checkpointing(out, every_minutes=args.save_every or None)
+            if v != run["train"][k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {run['train'][k]})")
+        saved_objective = "flow" if run.get("prediction") == VELOCITY else "diffusion"
+        if args.objective not in (None, saved_objective): usage_error("train", f"--objective cannot change on --resume (the run in {out} is a {saved_objective} model)")
+        args.objective = saved_objective
     try:
         if not args.resume:
-            cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed, "prediction": args.prediction or "eps",
-                                 "epochs": None if args.minutes else (args.epochs or 40), "minutes": args.minutes}).check()
+            cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
+                                 "prediction": args.prediction, "mixed_precision": args.precision or "auto", **_new_length(args)}).check()
+            objective = _objective(args, recipe, recipe.make_schedule())
         x, ctx = recipe.make_data(args)
-        kw = {"sample_fn": grid_sampler(), **(recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {})}
+        kw = {"sample_fn": grid_sampler(*FLOW_GRID_SAMPLER) if args.objective == "flow" else grid_sampler(),
+              **(recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {})}
         if args.resume:
-            run = read_config(out)
-            saved, done_epochs = TrainConfig(**run["train"]), run["step"] // (run["data"]["n"] // run["train"]["batch_size"])
-            length = ({"epochs": done_epochs + args.epochs, "minutes": None} if args.epochs else          # this many more epochs ...
-                      {"minutes": run["seconds"] / 60 + args.minutes} if args.minutes else {})           # ... or minutes
-            cfg = TrainConfig(**{**saved.__dict__, **length, **({"prediction": args.prediction} if args.prediction else {})})
-            trainer = Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=[saver], **kw)
-        else:
-            torch.manual_seed(args.seed)
-            trainer = Trainer(recipe.make_model(args), recipe.make_schedule(), x, ctx, cfg, data=args.what, out=out, progress=not args.quiet,
-                              show=False, callbacks=[saver], **kw)
+            cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
+                                 **({"mixed_precision": args.precision} if args.precision else {})})
+            return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), **kw)
+        torch.manual_seed(args.seed)
+        model = recipe.make_model(args)
+        return Trainer(_flow_model(model) if args.objective == "flow" else model, objective, x, ctx, cfg, data=args.what, out=out,
+                       progress=not args.quiet, show=False, callbacks=list(callbacks), **kw)
     except (ValueError, FileNotFoundError, NotADirectoryError) as e: usage_error("train", str(e))
+
+def run_train(args) -> Trainer | VAE:
+    "The `diffnotes train` command: check every option, then train the recipe with chapter 04's `Trainer` and save with chapter 04a's `Checkpointing`."
+    recipe = TRAIN_RECIPES[args.what]
+    if recipe.run is not None:
+        _check_train_args(args, recipe)
+        return recipe.run(args)
+    out = Path(args.out)
+    trainer = build_trainer(args, callbacks=[Checkpointing(out, every_minutes=args.save_every or None)])
     start = time.time()
     with _stop_on_signals(trainer) as caught: trainer.fit()
     if caught:
@@ -248,8 +319,9 @@ def run_train(args) -> Trainer | VAE:
         raise SystemExit(128 + caught[0])                  # 130 for SIGINT, 143 for SIGTERM, as a shell reports them
     if trainer.accelerator.is_main_process:
         trainer.sample_grid(n=64, title=f"{args.what}, step {trainer.step}")
-        print(f"trained {args.what}: {trainer.step} steps, {trainer.seconds:.0f} s of training ({time.time() - start:.0f} s this run); "
+        print(f"trained {args.what}: {trainer.step} steps in {trainer.precision}, {trainer.seconds:.0f} s of training ({time.time() - start:.0f} s this run); "
               f"final loss {sum(trainer.losses[-50:]) / len(trainer.losses[-50:]):.4f}; checkpoint in {out}")
+        print(f"sampling weights (EMA) SHA-256 {tensors_sha256(sampling_weights(run_weights(trainer)))}: a shipped model's manifest gives the same for its command")
     return trainer
 
 # %% ../nbs/91_cli.ipynb #bd5cf697
@@ -279,6 +351,7 @@ def context_from_args(context_dim: int | None, n: int, label: str | None = None,
 
 # %% ../nbs/91_cli.ipynb #e99080f4
 DEFAULT_SAMPLER = "dpmpp_2m"          # with SOLVER_SPACING: the most accurate 10-20-call configuration measured in chapter 05a
+FLOW_SAMPLER = "flow_euler"           # the default for a flow model (chapter 08), which the diffusion samplers cannot run
 SOLVER_SPACING = "logsnr"             # the grid `diffnotes sample` gives the samplers that take it, unless --spacing says otherwise
 
 def cli_spacing(sampler: str, spacing: str | None) -> str | None:
@@ -286,8 +359,12 @@ def cli_spacing(sampler: str, spacing: str | None) -> str | None:
     if spacing is not None: return spacing
     return SOLVER_SPACING if SOLVER_SPACING in SAMPLERS[sampler].spacings else None
 
+def default_sampler(prediction: str) -> str:
+    "The sampler `diffnotes sample` uses for a model of this prediction type when --sampler is not given."
+    return DEFAULT_SAMPLER if prediction in SAMPLERS[DEFAULT_SAMPLER].predictions else FLOW_SAMPLER
+
 def _sampler_help() -> str:
-    return f"sampling method (default {DEFAULT_SAMPLER}): " + "; ".join(
+    return f"sampling method (default {DEFAULT_SAMPLER}, or {FLOW_SAMPLER} for a flow model): " + "; ".join(
         f"{r.name}: {r.summary} ({'all T' if r.default_steps is None else r.default_steps} steps by default)" for r in SAMPLERS.values())
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
@@ -314,7 +391,7 @@ def add_sample_command(subparsers):
                               description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy), in batches of constant memory.")
     denoisers = [n for n in shipped_models() if "schedule" in read_config(resolve_checkpoint(n))]
     p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers)} (default: digits)")
-    p.add_argument("--sampler", choices=list(SAMPLERS), default=DEFAULT_SAMPLER, help=_sampler_help())
+    p.add_argument("--sampler", choices=list(SAMPLERS), default=None, help=_sampler_help())
     p.add_argument("--steps", type=positive_int, default=None, help="sampling steps (default: the sampler's own, listed under --sampler)")
     p.add_argument("--eta", type=float, default=0.0, help="DDIM's noise scale (default 0: deterministic); only for "
                    + ", ".join(r.name for r in SAMPLERS.values() if r.uses_eta))
@@ -332,9 +409,18 @@ def add_sample_command(subparsers):
     p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, with --label or --context)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: bf16 where this CPU runs it at least {BF16_MIN_SPEEDUP:g}x as fast as fp32, measured once, else fp32), fp32 or bf16; the sampler's own updates stay fp32")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_sample)
     return p
+
+def _cli_precision(precision: str, loaded, row, n: int, ctx) -> tuple[str, str]:
+    "The precision `diffnotes sample` runs the network in, and why: chapter 04's `resolve_precision` on a batch like the first, at the first time."
+    n = min(n, 32)
+    x = torch.zeros(n, *loaded.shape)
+    t = torch.full((n,), 1.0) if row.continuous_time else torch.full((n,), loaded.schedule.T - 1)
+    batch = (x, t) if ctx is None else (torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(ctx[:n]), ctx[:n]]))
+    return resolve_precision(precision, loaded.model, batch)
 
 def _batch_generator(seed: int, k: int) -> torch.Generator:
     "Batch 0 draws from `seed` itself (so one batch is exactly the library call with that seed); batch k from a seed derived from (seed, k)."
@@ -347,8 +433,13 @@ def run_sample(args) -> torch.Tensor:
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         loaded = load_checkpoint(args.ckpt)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
-        if args.steps is not None and args.steps > loaded.schedule.T: raise ValueError(f"--steps must be at most {loaded.schedule.T} (the model's train timesteps), got {args.steps}")
+        T = getattr(loaded.schedule, "T", None)
+        if T is not None and args.steps is not None and args.steps > T: raise ValueError(f"--steps must be at most {T} (the model's train timesteps), got {args.steps}")
+        args.sampler = args.sampler or default_sampler(loaded.prediction)
         row = SAMPLERS[args.sampler]
+        if loaded.prediction not in row.predictions:
+            fits = ", ".join(r.name for r in SAMPLERS.values() if loaded.prediction in r.predictions)
+            raise ValueError(f"--sampler {args.sampler} samples models that predict {' or '.join(row.predictions)}, but {args.ckpt} predicts {loaded.prediction}; use {fits}")
         if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
         if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
         ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, loaded.config.get("extra", {}).get("context"))
@@ -361,6 +452,9 @@ def run_sample(args) -> torch.Tensor:
     except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
     bs = args.batch_size or default_batch_size(loaded.shape)
     starts = range(0, args.n, bs)
+    precision, reason = _cli_precision(args.precision, loaded, row, min(bs, args.n), ctx)
+    kw["precision"] = precision
+    if args.precision == "auto": print(reason)
     for folder in {out.parent, *([npy.parent] if npy else [])}: folder.mkdir(parents=True, exist_ok=True)
     kept, store = [], None
     for k, i in enumerate(progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)):
@@ -379,8 +473,8 @@ def run_sample(args) -> torch.Tensor:
     scale = args.scale or max(1, 512 // grid.width)
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)    # nearest: pixels stay pixels
     grid.save(out)
-    steps = args.steps or row.steps_for(loaded.schedule.T)
-    print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
+    steps = args.steps or row.steps_for(T)
+    print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
           + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 
@@ -394,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_toy_command(sub)
     add_train_command(sub)
     add_sample_command(sub)
+    add_reproduce_command(sub)
     return parser
 
 def main(argv: list[str] | None = None):
@@ -412,3 +507,80 @@ def run_cli(argv):
         try: main(argv); code = 0
         except SystemExit as e: code = e.code if isinstance(e.code, int) else 1
     return code, out.getvalue(), err.getvalue()
+
+# %% ../nbs/91_cli.ipynb #f4e2d1cc
+def train_fingerprint(argv: list[str], steps: int = FINGERPRINT_STEPS) -> dict:
+    "The fingerprint (chapter 04a) of the first `steps` optimizer steps of `diffnotes train ARGV`: the whole run's schedule, stopped early, in a temporary --out that is then deleted."
+    args = build_parser().parse_args(argv if argv[:1] == ["train"] else ["train", *argv])
+    if args.resume: raise ValueError("a fingerprint is taken of a new run, not of --resume")
+    if args.minutes is not None: raise ValueError("a run given in --minutes follows the clock and cannot be repeated; give its length in --steps")
+    recipe = TRAIN_RECIPES[args.what]
+    with tempfile.TemporaryDirectory() as tmp:
+        args.out, args.quiet = str(Path(tmp) / "run"), True
+        if recipe.run is not None:
+            _check_train_args(args, recipe)
+            if recipe.fingerprint is None: raise ValueError(f"`train {args.what}` cannot be fingerprinted")
+            return recipe.fingerprint(args, steps)
+        return build_trainer(args).fit(max_steps=steps).fingerprint()
+
+def reproducible_models() -> list[str]:
+    "The shipped models whose manifest entry holds a `diffnotes train` command and the fingerprint of its first steps."
+    return sorted(name for name, entry in pretrained_manifest().items() if "fingerprint" in entry)
+
+def _manifest_argv(entry: dict, out: str) -> list[str]:
+    "The manifest's `diffnotes train ... --out DIR ...` as arguments of `main`, with DIR replaced by `out`."
+    return [out if a == "DIR" else a for a in shlex.split(entry["command"])[1:]]
+
+VERDICTS = {"exact": "reproduced bit for bit", "close": "reproduced up to float rounding", "different": "NOT reproduced"}
+
+def add_reproduce_command(subparsers):
+    "Register `diffnotes reproduce`."
+    p = subparsers.add_parser("reproduce", help="retrain a shipped model from its manifest's command and compare (20 steps, or --full)",
+                              description="Run the command that made a shipped model, as its manifest records it, and compare: by default its first 20 steps "
+                                          "against the manifest's fingerprint (seconds); with --full the whole run against the shipped weights (minutes). "
+                                          "Exit status 0 when reproduced (bit for bit, or within float rounding for the 20-step check), 1 when not.")
+    p.add_argument("name", help="a shipped model trained by `diffnotes train`: " + ", ".join(reproducible_models()))
+    p.add_argument("--full", action="store_true", help="repeat the whole run and compare its final sampling weights with the shipped ones")
+    p.add_argument("--out", default=None, help="with --full: keep the retrained checkpoint in this folder (default: a temporary folder, deleted)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_reproduce)
+    return p
+
+def _check_reproduce_args(args) -> dict:
+    manifest = pretrained_manifest()
+    if args.name not in manifest: usage_error("reproduce", f"no shipped model {args.name!r}; reproducible: {', '.join(reproducible_models())}")
+    entry = manifest[args.name]
+    if "fingerprint" not in entry:
+        usage_error("reproduce", f"{args.name} is not made by `diffnotes train` (its manifest command is `{entry['command']}`); reproducible: {', '.join(reproducible_models())}")
+    if args.out is not None:
+        if not args.full: usage_error("reproduce", "--out applies only with --full (the 20-step check writes nothing)")
+        _check_out(Path(args.out), "reproduce")
+        if (Path(args.out) / "config.json").exists(): usage_error("reproduce", f"{args.out} already holds a checkpoint; choose another --out")
+    return entry
+
+def _full_verdict(name: str, out: Path, entry: dict) -> tuple[str, str]:
+    "Compare the sampling weights of the retrained checkpoint `out` with the shipped model `name`."
+    got = sampling_weights(read_tensors(out))
+    if tensors_sha256(got) == entry["sha256"]: return "exact", f"sampling weights SHA-256 {entry['sha256'][:16]}... equal to the manifest's"
+    shipped = read_tensors(pretrained_path(name))
+    if sorted(got) != sorted(shipped): return "different", "the retrained checkpoint holds other tensors than the shipped one"
+    worst = max((got[k].float() - shipped[k].float()).abs().max().item() for k in got)
+    return "different", f"sampling weights differ from the shipped ones: largest difference {worst:.2e}"
+
+def run_reproduce(args) -> str:
+    "The `diffnotes reproduce` command: run the manifest's command of a shipped model (20 steps, or all with --full) and compare; returns the verdict."
+    entry = _check_reproduce_args(args)
+    start = time.time()
+    if not args.full:
+        expected = entry["fingerprint"]
+        verdict, detail = match_fingerprint(expected, train_fingerprint(_manifest_argv(entry, "DIR"), expected["steps"]))
+        what = f"the first {expected['steps']} of {entry['steps']} steps"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(args.out) if args.out else Path(tmp) / args.name
+            main(_manifest_argv(entry, str(out)) + (["--quiet"] if args.quiet else []))
+            verdict, detail = _full_verdict(args.name, out, entry)
+        what = f"all {entry['steps']} steps"
+    print(f"{args.name}: {what} of `{entry['command']}` in {time.time() - start:.0f} s: {VERDICTS[verdict]}; {detail}")
+    if verdict == "different": raise SystemExit(1)
+    return verdict

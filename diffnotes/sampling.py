@@ -10,6 +10,7 @@ from typing import Callable
 import torch
 
 from .noise import PREDICTIONS, Schedule
+from .train import in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
@@ -111,8 +112,10 @@ class Sampler:
     stochastic: bool = False    # draws fresh noise at every step (from `generator`)
     uses_eta: bool = False      # takes DDIM's eta
     summary: str = ""
+    predictions: tuple = PREDICTIONS   # the model outputs it can sample ('eps', 'x0', 'v'; chapter 08's flow rows: 'velocity')
+    continuous_time: bool = False      # calls the model with float times in [0, 1] (chapter 08) instead of train timesteps
 
-    def steps_for(self, T: int) -> int:
+    def steps_for(self, T: int | None) -> int:
         "The default number of steps under a schedule of `T` train timesteps."
         return T if self.default_steps is None else self.default_steps
 
@@ -174,14 +177,30 @@ def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T):
         raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}; sampler {row.name!r} does not take it")
     if variance not in VARIANCES: raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
     if spacing not in row.spacings: raise ValueError(f"spacing must be one of {row.spacings} for sampler {row.name!r}, got {spacing!r}")
-    _check_prediction(prediction)
+    if prediction not in row.predictions:
+        fits = [r.name for r in SAMPLERS.values() if prediction in r.predictions]
+        raise ValueError(f"sampler {row.name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}"
+                         + (f"; for {prediction!r} use {', '.join(fits)}" if fits else f" (known predictions: {PREDICTIONS})"))
     if not isinstance(x_T, torch.Tensor) or not x_T.is_floating_point(): raise TypeError(f"x_T must be a float tensor of noise, got {type(x_T).__name__}")
+
+def _times(t, n: int, device) -> torch.Tensor:
+    "One time for the whole batch as the model takes it: a LongTensor of train timesteps, or float times for a float `t` (flow models, chapter 08)."
+    is_float = isinstance(t, float) or (isinstance(t, torch.Tensor) and t.is_floating_point())
+    return torch.full((n,), float(t) if is_float else int(t), dtype=torch.float32 if is_float else torch.long, device=device)
+
+def _sampling_precision(precision: str, model, row: Sampler, schedule, x_T: torch.Tensor, context) -> str:
+    "'fp32' or 'bf16' for `precision`; 'auto' measures the model on a slice of the batch at the row's first kind of time."
+    if precision == "fp32": return precision
+    n = min(len(x_T), 32)
+    t = _times(1.0 if row.continuous_time else schedule.T - 1, n, x_T.device)
+    return resolve_precision(precision, model, (x_T[:n], t) if context is None else (x_T[:n], t, context[:n]))[0]
 
 @torch.no_grad()
 def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", steps: int | None = None,
            eta: float = 0.0, spacing: str | None = None, prediction: str = "eps", clip: float | None = None,
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
-           variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0):
+           variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0,
+           precision: str = "fp32"):
     """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`.
 
     `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it); the defaults are the row's own:
@@ -196,16 +215,18 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     | `heun` | 25 | karras | 2 x steps - 1 |
 
     `model(x_t, t)` or `model(x_t, t, context)` returns a prediction of kind `prediction` ('eps', 'x0' or 'v') shaped like `x_t`,
-    with `t` a LongTensor (batch,) of train timesteps. `context` is (batch, D), or (D,) for the whole batch. `guidance` w is
+    with `t` a LongTensor (batch,) of train timesteps (a flow model of chapter 08: 'velocity', with float times and its own rows). `context` is (batch, D), or (D,) for the whole batch. `guidance` w is
     classifier-free guidance, $o_u + w\\,(o_c - o_u)$: None or 1 = the conditional model alone, 0 = the unconditional one,
     above 1 = pushed further toward the context. `eta` is DDIM's noise (0: deterministic), `variance` DDPM's, `clip` clamps each
-    $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise."""
+    $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise. `precision` runs the network in 'fp32', 'bf16' or 'auto'
+    (chapter 04's `resolve_precision`: bf16 where this CPU measures it faster); the sampler's own arithmetic stays float32."""
     row = _row(sampler)
     spacing = spacing or row.default_spacing
     _check_sample_args(row, eta, spacing, prediction, variance, x_T)
-    steps = row.steps_for(schedule.T) if steps is None else steps
+    steps = row.steps_for(getattr(schedule, "T", None)) if steps is None else steps
     if context is not None and context.ndim == 1: context = context.expand(len(x_T), -1)   # one context for the whole batch
-    call = lambda x, t: guided_output(model, x, torch.full((len(x),), int(t), dtype=torch.long, device=x.device), context, guidance, guidance_rescale)
+    net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
+    call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context, guidance, guidance_rescale)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates)
     x, kept = row.run(call, schedule, x_T, steps, spacing, opts)
@@ -234,9 +255,11 @@ def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None
     return sample_fn
 
 @torch.no_grad()
-def sample_checkpoint(loaded, x_T: torch.Tensor, sampler: str = "ddim", steps: int | None = None, decode: bool = True, **kwargs) -> torch.Tensor:
-    "Sample a model loaded by `load_checkpoint` from noise `x_T` with its own schedule and prediction type; a latent model's samples are decoded to pixels unless `decode` is False."
+def sample_checkpoint(loaded, x_T: torch.Tensor, sampler: str | None = None, steps: int | None = None, decode: bool = True, **kwargs) -> torch.Tensor:
+    "Sample a model loaded by `load_checkpoint` from noise `x_T` with its own schedule and prediction type (`sampler` defaults to 'ddim', or for another prediction type the first row of the table that takes it); a latent model's samples are decoded to pixels unless `decode` is False."
     if "prediction" in kwargs: raise TypeError("sample_checkpoint takes the prediction type from the checkpoint; call sample() to override it")
+    if sampler is None:
+        sampler = "ddim" if loaded.prediction in SAMPLERS["ddim"].predictions else next((r.name for r in SAMPLERS.values() if loaded.prediction in r.predictions), "ddim")
     x = sample(loaded.model, loaded.schedule, x_T, sampler, steps, prediction=loaded.prediction, **kwargs)
     return loaded.decode(x) if decode and loaded.decode is not None else x
 

@@ -136,19 +136,24 @@ class ToyMLP(nn.Module):
 # %% ../nbs/01_spiral.ipynb #a6e129d1
 def train_toy(model: nn.Module, x0: torch.Tensor, schedule: Schedule, steps: int = 8000, batch_size: int = 512,
               lr: float = 2e-3, seed: int = 0, progress: bool = True) -> list[float]:
-    "Train noise predictor `model` on standardised points `x0` with the simple loss; returns the loss of every step."
+    """Train noise predictor `model` on standardised points `x0` with the simple loss; returns the loss of every step.
+    `schedule` may instead be an objective with `draw(x, generator)` and `loss(model, x, t, noise)`, as chapter 08 trains a flow model."""
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps}, {batch_size}")
     g = make_generator(seed)
-    T = schedule.T
+    objective = schedule if hasattr(schedule, "loss") else None
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps)
     losses, bar = [], progress_bar(range(steps), desc="training", disable=not progress)
     model.train()
     for step in bar:
         x = x0[torch.randint(len(x0), (batch_size,), generator=g)]
-        t = torch.randint(T, (batch_size,), generator=g)
-        eps = torch.randn(x.shape, generator=g)
-        loss = F.mse_loss(model(schedule.q_sample(x, t, eps), t), eps)
+        if objective is None:
+            t = torch.randint(schedule.T, (batch_size,), generator=g)
+            eps = torch.randn(x.shape, generator=g)
+            loss = F.mse_loss(model(schedule.q_sample(x, t, eps), t), eps)
+        else:
+            t, eps = objective.draw(x, g)
+            loss = objective.loss(model, x, t, eps)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         losses.append(loss.item())
         if step % 100 == 0 or step == steps - 1: bar.set_postfix(loss=f"{np.mean(losses[-100:]):.4f}")

@@ -128,23 +128,24 @@ def vae_loss(vae: VAE, x: torch.Tensor, beta: float, generator: torch.Generator 
 
 # %% ../nbs/06_latent.ipynb #13a86093
 def train_vae(vae: VAE, x: torch.Tensor, steps: int | None = None, minutes: float | None = None, batch_size: int = 64, lr: float = 2e-3,
-              beta: float = VAE_BETA, seed: int = 0, warmup_steps: int = 100, progress: bool = True) -> dict:
-    "Train `vae` on images `x` for `steps` optimizer steps (or `minutes` of wall time); returns the history (loss, recon, kl per step, seconds)."
+              beta: float = VAE_BETA, seed: int = 0, warmup_steps: int = 100, progress: bool = True, max_steps: int | None = None) -> dict:
+    "Train `vae` on images `x` for `steps` optimizer steps (or `minutes` of wall time; `max_steps` stops earlier, the learning-rate schedule unchanged); returns the history (loss, recon, kl per step, seconds)."
     if (steps is None) == (minutes is None): raise ValueError("give exactly one of steps and minutes")
     if steps is not None and steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if minutes is not None and minutes <= 0: raise ValueError(f"minutes must be > 0, got {minutes}")
+    if max_steps is not None and max_steps < 1: raise ValueError(f"max_steps must be None or >= 1, got {max_steps}")
     if beta < 0: raise ValueError(f"beta must be >= 0, got {beta}")
     vae.check_images(x)
     if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) is larger than the data set ({len(x)} images)")
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
     hist, start, step = {"loss": [], "recon": [], "kl": []}, time.time(), 0
-    total = steps if steps is not None else None
+    total = min(n for n in (steps, max_steps) if n is not None) if steps or max_steps else None
     bar = progress_bar(total=total, desc="VAE", disable=not progress)
     vae.train()
     while True:
         done = step / steps if steps is not None else (time.time() - start) / (60 * minutes)
-        if done >= 1: break
+        if done >= 1 or (max_steps is not None and step >= max_steps): break
         for group in opt.param_groups: group["lr"] = lr * lr_factor(step, done, warmup_steps)
         loss, parts = vae_loss(vae, x[torch.randint(0, len(x), (batch_size,), generator=g)], beta, g)
         opt.zero_grad(set_to_none=True); loss.backward()
@@ -165,7 +166,8 @@ def save_vae(vae: VAE, path, history: dict | None = None, data: str = "custom", 
     config = {**model_config(vae), "scale": vae.scale.item(), "data": {"name": data},
               "train": {"beta": beta, "seed": seed, "steps": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3)},
               "step": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3), "diffnotes": __version__}
-    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in vae.state_dict().items()}})
+    losses = torch.tensor(hist.get("loss", []), dtype=torch.float64)
+    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in vae.state_dict().items()}, "state": {"losses": losses}})
 
 def load_vae(ckpt) -> VAE:
     "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode: chapter 04a's `load_checkpoint`, checked to hold a VAE."

@@ -1,47 +1,70 @@
 #!/usr/bin/env python3
 """Train a shipped checkpoint with the diffnotes CLI and add it to the package data.
 
-    .venv/bin/python tools/make_pretrained.py digits --minutes 5 --seed 0
-    .venv/bin/python tools/make_pretrained.py digits-cond --minutes 5 --seed 0
-    .venv/bin/python tools/make_pretrained.py shapes-cond --minutes 5 --seed 0
-    .venv/bin/python tools/make_pretrained.py vae-digits --minutes 2 --seed 0
-    .venv/bin/python tools/make_pretrained.py latent-digits --minutes 5 --seed 0   # after vae-digits
+    .venv/bin/python tools/make_pretrained.py digits --steps 1193 --seed 0
+    .venv/bin/python tools/make_pretrained.py digits-cond --steps 1071 --seed 0
+    .venv/bin/python tools/make_pretrained.py shapes-cond --steps 1300 --seed 0
+    .venv/bin/python tools/make_pretrained.py vae-digits --steps 1063 --seed 0
+    .venv/bin/python tools/make_pretrained.py latent-digits --steps 3358 --seed 0   # after vae-digits
+    .venv/bin/python tools/make_pretrained.py digits-flow --steps 1193 --seed 0     # chapter 08: the digits U-Net, flow matching
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
 
-Runs `diffnotes train TARGET --out WORK --minutes M --seed S` (timed; TARGET and
-any extra arguments from TRAIN_ARGS), slims the checkpoint to its EMA weights in
-diffnotes/pretrained/NAME and records the command, seed, wall time, steps and
-SHA-256 in diffnotes/pretrained/manifest.json.
+Runs `diffnotes train TARGET --out WORK --steps N --seed S` (timed; TARGET and any
+extra arguments from TRAIN_ARGS), slims the checkpoint to its sampling weights in
+diffnotes/pretrained/NAME, and records in diffnotes/pretrained/manifest.json the
+command, seed, steps, wall time, the machine (CPU, threads, PyTorch), the SHA-256 of
+the weights and the fingerprint of the run's first 20 steps (chapter 04a), which
+`diffnotes reproduce NAME` checks. The fingerprint is taken by a second, 20-step run
+of the same command and must equal the full run's own first 20 losses.
 """
-import argparse, json, shutil, subprocess, sys, tempfile, time
+import argparse, json, platform, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"]}   # shipped name -> `diffnotes train` arguments
+TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
+              "digits-flow": ["digits", "--objective", "flow"]}
+
+def cpu_name() -> str:
+    "The CPU's model name as the OS reports it (Linux: /proc/cpuinfo)."
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"): return line.split(":", 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
+def machine() -> dict:
+    import torch
+    return {"cpu": cpu_name(), "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": torch.cuda.is_available()}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("name", help="the shipped name: a `diffnotes train` target (e.g. digits) or a key of TRAIN_ARGS")
-    p.add_argument("--minutes", type=float, default=5.0)
+    p.add_argument("--steps", type=int, default=None, help="optimizer steps of the run (required except for digit-classifier)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
-    from diffnotes.checkpoint import read_config, slim_checkpoint
     if args.name == "digit-classifier": return ship_classifier(args)
+    if not args.steps or args.steps < 1: p.error("--steps N (a positive int) is required: a run given in minutes cannot be reproduced")
+    from diffnotes.checkpoint import FINGERPRINT_STEPS, read_config, read_tensors, slim_checkpoint
+    from diffnotes.cli import train_fingerprint
     exe = Path(sys.executable).parent / "diffnotes"
+    cmd = ["diffnotes", "train", *TRAIN_ARGS.get(args.name, [args.name]), "--out", "DIR", "--steps", str(args.steps), "--seed", str(args.seed)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / args.name
-        cmd = ["diffnotes", "train", *TRAIN_ARGS.get(args.name, [args.name]), "--out", str(work), "--minutes", f"{args.minutes:g}", "--seed", str(args.seed), "--quiet"]
         start = time.time()
-        subprocess.run([str(exe), *cmd[1:]], check=True)
+        subprocess.run([str(exe), *[str(work) if c == "DIR" else c for c in cmd[1:]], "--quiet"], check=True)
         wall = time.time() - start
+        losses = read_tensors(work, "state")["losses"].tolist()
+        fingerprint = train_fingerprint(cmd[1:], FINGERPRINT_STEPS)
+        if fingerprint["losses"] != losses[:FINGERPRINT_STEPS]:
+            sys.exit(f"the 20-step fingerprint run differs from the full run's first steps: {fingerprint['losses'][:3]} vs {losses[:3]}")
         dst = ROOT / "diffnotes" / "pretrained" / args.name
         if dst.exists(): shutil.rmtree(dst)
         slim_checkpoint(work, dst)
         config = read_config(dst)
-    update_manifest(args.name, {"command": " ".join(c if c != str(work) else "DIR" for c in cmd).replace(" --quiet", ""),
-                           "seed": args.seed, "wall_seconds": round(wall, 1), "train_seconds": config["seconds"],
-                           "steps": config["step"], "machine": "2-core CPU, no GPU",
-                           "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
+    update_manifest(args.name, {"command": " ".join(cmd), "seed": args.seed, "steps": config["step"],
+                                "wall_seconds": round(wall, 1), "train_seconds": config["seconds"],
+                                "machine": machine(), "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"],
+                                "fingerprint": fingerprint})
 
 def ship_classifier(args):
     "The judge of diffnotes.metrics: a DigitClassifier trained on the test split (600 steps, --seed)."
@@ -55,7 +78,7 @@ def ship_classifier(args):
     save_digit_classifier(clf, dst, "test", args.seed, 600)
     config = read_config(dst)
     update_manifest(SHIPPED_CLASSIFIER, {"command": f"python tools/make_pretrained.py digit-classifier --seed {args.seed}",
-                                         "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": "2-core CPU, no GPU",
+                                         "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
                                          "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
 
 def update_manifest(name, entry):
@@ -63,7 +86,7 @@ def update_manifest(name, entry):
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     manifest[name] = entry
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
-    print(json.dumps(entry, indent=1))
+    print(json.dumps({k: v for k, v in entry.items() if k != "fingerprint"}, indent=1))
 
 if __name__ == "__main__":
     main()
