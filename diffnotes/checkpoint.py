@@ -358,5 +358,6 @@ def match_fingerprint(expected: dict, got: dict, rtol: float = FINGERPRINT_RTOL)
         worst = max(range(len(rel)), key=rel.__getitem__)
         return "close", (f"every loss within {rtol:g} (largest relative difference {rel[worst]:.1e}, step {worst + 1}); "
                          f"weights {'identical' if same_weights else 'differ in the last bits'}")
-    i = bad[0]
-    return "different", f"the loss of step {i + 1} is {got['losses'][i]:.6g} against {expected['losses'][i]:.6g} (relative difference {rel[i]:.1e}, tolerance {rtol:g})"
+    worst = max(range(len(rel)), key=rel.__getitem__)
+    return "different", (f"the losses differ beyond the tolerance {rtol:g} from step {bad[0] + 1} on, by up to {rel[worst]:.1e} (step {worst + 1}: "
+                         f"{got['losses'][worst]:.6g} against {expected['losses'][worst]:.6g})")

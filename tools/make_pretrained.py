@@ -8,6 +8,7 @@
     .venv/bin/python tools/make_pretrained.py latent-digits --steps 3358 --seed 0   # after vae-digits
     .venv/bin/python tools/make_pretrained.py digits-flow --steps 1193 --seed 0     # chapter 08: the digits U-Net, flow matching
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
+    .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
 
 Runs `diffnotes train TARGET --out WORK --steps N --seed S` (timed; TARGET and any
 extra arguments from TRAIN_ARGS), slims the checkpoint to its sampling weights in
@@ -21,6 +22,7 @@ import argparse, json, platform, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CLASSIFIERS = {"digit-classifier": ("digits", "test"), "mnist-classifier": ("mnist_5k", "train")}   # judges: name -> (data, split)
 TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
               "digits-flow": ["digits", "--objective", "flow"]}
 
@@ -42,7 +44,7 @@ def main():
     p.add_argument("--steps", type=int, default=None, help="optimizer steps of the run (required except for digit-classifier)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
-    if args.name == "digit-classifier": return ship_classifier(args)
+    if args.name in CLASSIFIERS: return ship_classifier(args)
     if not args.steps or args.steps < 1: p.error("--steps N (a positive int) is required: a run given in minutes cannot be reproduced")
     from diffnotes.checkpoint import FINGERPRINT_STEPS, read_config, read_tensors, slim_checkpoint
     from diffnotes.cli import train_fingerprint
@@ -67,17 +69,18 @@ def main():
                                 "fingerprint": fingerprint})
 
 def ship_classifier(args):
-    "The judge of diffnotes.metrics: a DigitClassifier trained on the test split (600 steps, --seed)."
-    from diffnotes.metrics import train_digit_classifier, save_digit_classifier, SHIPPED_CLASSIFIER
+    "A judge of diffnotes.metrics: a DigitClassifier trained on its data's split (CLASSIFIERS), 600 steps, --seed."
+    from diffnotes.metrics import train_digit_classifier, save_digit_classifier
     from diffnotes.checkpoint import read_config
+    data, split = CLASSIFIERS[args.name]
     start = time.time()
-    clf = train_digit_classifier("test", steps=600, seed=args.seed)
+    clf = train_digit_classifier(split, steps=600, seed=args.seed, data=data)
     wall = time.time() - start
-    dst = ROOT / "diffnotes" / "pretrained" / SHIPPED_CLASSIFIER
+    dst = ROOT / "diffnotes" / "pretrained" / args.name
     if dst.exists(): shutil.rmtree(dst)
-    save_digit_classifier(clf, dst, "test", args.seed, 600)
+    save_digit_classifier(clf, dst, split, args.seed, 600, data=data)
     config = read_config(dst)
-    update_manifest(SHIPPED_CLASSIFIER, {"command": f"python tools/make_pretrained.py digit-classifier --seed {args.seed}",
+    update_manifest(args.name, {"command": f"python tools/make_pretrained.py {args.name} --seed {args.seed}",
                                          "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
                                          "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
 
