@@ -79,6 +79,9 @@ class Lab:
     def run_first(self, n: int) -> float:
         "Select the first cell and press Shift+Enter `n` times (runs code cells, renders markdown); wait until the kernel is idle."
         start = time.time()
+        self.page.wait_for_function("() => document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText.includes('Idle')",
+                                    timeout=self.timeout * 1000)   # the kernel itself is connected and idle, not only the notebook's indicator
+        self.page.wait_for_timeout(2000)
         self.page.locator(f"{self.NOTEBOOK} .jp-Cell").first.locator(".jp-InputPrompt").click()
         self.page.keyboard.press("Escape")                                   # command mode
         for _ in range(n):
