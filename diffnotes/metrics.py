@@ -14,8 +14,9 @@ from .data import COLOUR_RGB, SHAPE_NAMES, digits, mnist_5k, shapes
 # %% auto #0
 __all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'DigitClassifier', 'train_digit_classifier',
            'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy', 'frechet_distance',
-           'digit_fd', 'digit_fd_floor', 'mnist_fd_floor', 'frechet_interval', 'digit_fd_interval', 'mean_colour',
-           'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy']
+           'digit_fd', 'digit_fd_floor', 'classes_in_turn', 'mnist_fd_floor', 'frechet_interval', 'digit_fd_interval',
+           'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites',
+           'sprite_accuracy']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
@@ -116,12 +117,21 @@ def digit_fd_floor(n: int, seed: int = 0, clf: DigitClassifier | None = None) ->
     ref, other = x[perm[:n]], x[perm[n:2 * n]]
     return digit_fd(other, ref, clf), ref
 
+def classes_in_turn(labels: torch.Tensor, seed: int = 0) -> torch.Tensor:
+    "Indices that take the classes in turn, each class in a seeded random order: any first `n` hold every class `n // k` or `n // k + 1` times (k classes)."
+    g, rank = torch.Generator().manual_seed(seed), torch.empty_like(labels)
+    for c in labels.unique().tolist():
+        idx = (labels == c).nonzero().flatten()
+        rank[idx[torch.randperm(len(idx), generator=g)]] = torch.arange(len(idx))
+    return torch.argsort(rank * (int(labels.max()) + 1) + labels)
+
 def mnist_fd_floor(n: int = 1000, seed: int = 0, clf: DigitClassifier | None = None) -> tuple[float, torch.Tensor]:
-    "The floor for judging MNIST samples against mnist_5k's test split: FD between `n` random train digits and the first `n` (<= 1,000) test digits; returns (floor, the test digits, the reference)."
-    ref, pool = mnist_5k("test")[0], mnist_5k("train")[0]
-    if not 2 <= n <= len(ref): raise ValueError(f"n must lie in 2..{len(ref)}, got {n}")
-    other = pool[torch.randperm(len(pool), generator=torch.Generator().manual_seed(seed))[:n]]
-    return digit_fd(other, ref[:n], clf or digit_classifier("train", data="mnist_5k")), ref[:n]
+    "The floor for judging MNIST samples against mnist_5k's test split: FD between `n` train digits and `n` (<= 1,000) test digits, each with the classes in equal shares (`classes_in_turn`); returns (floor, the test digits, to use as the reference)."
+    (x_test, y_test), (x_train, y_train) = mnist_5k("test"), mnist_5k("train")
+    if not 2 <= n <= len(x_test): raise ValueError(f"n must lie in 2..{len(x_test)}, got {n}")
+    ref, other = x_test[classes_in_turn(y_test, seed)[:n]], x_train[classes_in_turn(y_train, seed + 1)[:n]]
+    return digit_fd(other, ref, clf or digit_classifier("train", data="mnist_5k")), ref
+
 
 # %% ../nbs/92_metrics.ipynb #5c8708e2
 def frechet_interval(a: torch.Tensor, b: torch.Tensor, n_boot: int = 200, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:

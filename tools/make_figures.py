@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Draw the landing page's figure, nbs/images/hero.png, from the shipped models (about 15 s on 2 CPU cores).
+"""Draw the landing page's figure, nbs/images/hero.png, from the shipped models (about 20 s on 2 CPU cores).
 
     .venv/bin/python tools/make_figures.py
 
-Four panels, each from a model that ships with the package: unconditional
+Five panels, each from a model that ships with the package: unconditional
 digits (`digits`), digits on request (`digits-cond`, one column per label),
-sprites on request (`shapes-cond`) and digits sampled in a VAE's latent space
-(`latent-digits`). Every panel is DPM-Solver++ with 20 steps from seed 0.
+sprites on request (`shapes-cond`), digits sampled in a VAE's latent space
+(`latent-digits`) and real handwriting on request (`mnist`, chapter 07a, one
+column per label). Every panel is DPM-Solver++ with 20 steps from seed 0.
+
+Then nbs/images/mnist-grid.png, the README's MNIST grid, drawn by the command
+it shows: `diffnotes sample --ckpt mnist --n 64 --out nbs/images/mnist-grid.png`.
 """
 from pathlib import Path
 import matplotlib
@@ -18,6 +22,7 @@ from torchvision.utils import make_grid
 from diffnotes.conditioning import attribute_context, one_hot, sample_contexts
 from diffnotes.data import COLOUR_NAMES, SHAPE_NAMES
 from diffnotes.checkpoint import load_checkpoint
+from diffnotes.cli import run_cli
 from diffnotes.sampling import sample_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,14 +41,24 @@ def main():
     panels.append(("shapes-cond: 24 sprites on request", sample_contexts(shapes.model, shapes.schedule, ctx, 1, clip=1.0, progress=False), 6))
     x = sample_checkpoint(load_checkpoint("latent-digits"), noise(40, 4, 4, 4), "dpmpp_2m", 20, progress=False)   # decoded by its VAE
     panels.append(("latent-digits: decoded latents", x, 10))
-    fig, axes = plt.subplots(1, 4, figsize=(15, 3.3), gridspec_kw={"width_ratios": [10, 10, 6, 10]})
-    for ax, (title, imgs, nrow) in zip(axes.flat, panels):
+    mnist = load_checkpoint("mnist")
+    x = sample_checkpoint(mnist, noise(30, *mnist.shape), "dpmpp_2m", 20, spacing="logsnr", context=one_hot(torch.arange(10).repeat(3)), guidance=2.0, progress=False)
+    panels.append(("mnist: real handwriting, 0 to 9", x, 10))                                     # 32x32: twice the side of the others
+    fig = plt.figure(figsize=(15, 6.8))
+    top, bottom = fig.add_gridspec(2, 1, height_ratios=[1, 1.1])
+    axes = [*(fig.add_subplot(g) for g in top.subgridspec(1, 3, width_ratios=[10, 10, 6])),      # the 16x16 models and the sprites
+            *(fig.add_subplot(g) for g in bottom.subgridspec(1, 2, width_ratios=[1, 1.4]))]       # latent digits, and MNIST at 32x32
+    for ax, (title, imgs, nrow) in zip(axes, panels):
         grid = make_grid(imgs.clamp(-1, 1), nrow=nrow, padding=1, normalize=True, value_range=(-1, 1), pad_value=1)
         ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest"); ax.set_title(title, fontsize=11); ax.set_axis_off()
     fig.tight_layout()
     out = ROOT / "nbs" / "images" / "hero.png"
     fig.savefig(out, dpi=100, bbox_inches="tight")
     print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)")
+    grid = ROOT / "nbs" / "images" / "mnist-grid.png"
+    code, printed, err = run_cli(["sample", "--ckpt", "mnist", "--n", "64", "--out", str(grid), "--quiet"])
+    if code: raise SystemExit(err)
+    print(f"wrote {grid} ({grid.stat().st_size / 1e3:.0f} kB)")
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,8 @@
     .venv/bin/python tools/make_pretrained.py vae-digits --steps 1063 --seed 0
     .venv/bin/python tools/make_pretrained.py latent-digits --steps 3358 --seed 0   # after vae-digits
     .venv/bin/python tools/make_pretrained.py digits-flow --steps 1193 --seed 0     # chapter 08: the digits U-Net, flow matching
+    .venv/bin/python tools/make_pretrained.py vae-mnist --steps 337 --seed 0         # chapter 07a: real MNIST (mnist_5k) ...
+    .venv/bin/python tools/make_pretrained.py mnist --steps 1415 --seed 0            # ... diffused in vae-mnist's latents
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
 
@@ -24,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CLASSIFIERS = {"digit-classifier": ("digits", "test"), "mnist-classifier": ("mnist_5k", "train")}   # judges: name -> (data, split)
 TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
-              "digits-flow": ["digits", "--objective", "flow"]}
+              "digits-flow": ["digits", "--objective", "flow"],
+              "vae-mnist": ["mnist-vae"], "mnist": ["mnist-latent", "--vae", "vae-mnist"]}
 
 def cpu_name() -> str:
     "The CPU's model name as the OS reports it (Linux: /proc/cpuinfo)."
