@@ -464,7 +464,9 @@ def run_sample(args) -> torch.Tensor:
         if every_label: args.label = ",".join(str(k) for k in range(len(spec["names"])))
         ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, spec or None)
         guidance = args.guidance if args.guidance is not None or ctx is None else DEFAULT_GUIDANCE
-        if guidance is not None and ctx is None: raise ValueError("--guidance needs --label or --context (classifier-free guidance compares the conditional and the null context)")
+        if guidance is not None and ctx is None:
+            if getattr(loaded.model, "context_dim", None) is None: raise ValueError("--guidance does not apply to this model, which was trained without context")
+            raise ValueError("--guidance needs --context for this model (classifier-free guidance compares the conditional and the null context)")
         if guidance is not None and guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the conditional model alone), got {guidance:g}")
         if not 0 <= args.guidance_rescale <= 1: raise ValueError(f"--guidance-rescale must lie in [0, 1], got {args.guidance_rescale}")
         if args.clip is not None and args.clip <= 0: raise ValueError(f"--clip must be > 0, got {args.clip}")
