@@ -29,7 +29,7 @@ def train(exe: Path, args: list[str]) -> float:
 def judge(ckpt: Path, n: int) -> dict:
     from diffnotes.checkpoint import load_checkpoint
     from diffnotes.conditioning import DEFAULT_GUIDANCE, one_hot
-    from diffnotes.metrics import digit_classifier, digit_fd_interval, mnist_fd_floor   # the floor and its reference: classes in equal shares
+    from diffnotes.metrics import digit_classifier, digit_fd_interval, mnist_fd_floor
     from diffnotes.sampling import sample_checkpoint
     loaded, clf = load_checkpoint(ckpt), digit_classifier("train", data="mnist_5k")
     labels = torch.arange(10).repeat_interleave(n // 10)

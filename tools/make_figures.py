@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import torch
 from torchvision.utils import make_grid
 
-from diffnotes.conditioning import attribute_context, one_hot, sample_contexts
+from diffnotes.conditioning import DEFAULT_GUIDANCE, attribute_context, one_hot, sample_contexts
 from diffnotes.data import COLOUR_NAMES, SHAPE_NAMES
 from diffnotes.checkpoint import load_checkpoint
 from diffnotes.cli import run_cli
@@ -42,7 +42,7 @@ def main():
     x = sample_checkpoint(load_checkpoint("latent-digits"), noise(40, 4, 4, 4), "dpmpp_2m", 20, progress=False)   # decoded by its VAE
     panels.append(("latent-digits: decoded latents", x, 10))
     mnist = load_checkpoint("mnist")
-    x = sample_checkpoint(mnist, noise(30, *mnist.shape), "dpmpp_2m", 20, spacing="logsnr", context=one_hot(torch.arange(10).repeat(3)), guidance=2.0, progress=False)
+    x = sample_checkpoint(mnist, noise(30, *mnist.shape), "dpmpp_2m", 20, spacing="logsnr", context=one_hot(torch.arange(10).repeat(3)), guidance=DEFAULT_GUIDANCE, progress=False)
     panels.append(("mnist: real handwriting, 0 to 9", x, 10))                                     # 32x32: twice the side of the others
     fig = plt.figure(figsize=(15, 6.8))
     top, bottom = fig.add_gridspec(2, 1, height_ratios=[1, 1.1])
