@@ -17,7 +17,7 @@ from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, loa
                                   pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
                                   tensors_sha256)
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import ATTRIBUTES, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
+from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
@@ -26,14 +26,16 @@ from .train import BF16_MIN_SPEEDUP, PRECISIONS, Trainer, TrainConfig, resolve_p
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
 from .flow import VELOCITY, FlowObjective
+from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
+                                     load_pipeline, save_clip, t2i_model, train_clip, zero_shot_attributes)
 
 # %% auto #0
-__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'OBJECTIVES', 'FLOW_GRID_SAMPLER',
-           'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'VERDICTS', 'positive_int',
-           'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'build_trainer',
-           'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
-           'add_sample_command', 'run_sample', 'train_fingerprint', 'reproducible_models', 'add_reproduce_command',
-           'run_reproduce', 'build_parser', 'main', 'run_cli']
+__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'OBJECTIVES',
+           'FLOW_GRID_SAMPLER', 'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'GENERATE_BATCH',
+           'VERDICTS', 'positive_int', 'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
+           'build_trainer', 'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
+           'add_sample_command', 'run_sample', 'add_generate_command', 'run_generate', 'train_fingerprint',
+           'reproducible_models', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -92,9 +94,9 @@ class TrainRecipe:
     run: Callable | None = None
     fingerprint: Callable | None = None       # with `run`: (args, steps) -> the fingerprint of the run's first steps (chapter 04a)
     data: str = ""                            # with `run`: the name of the data set it records
-    options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels"
+    options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels", "text_encoder"
 
-RECIPE_OPTIONS = ("vae", "data", "size", "channels")
+RECIPE_OPTIONS = ("vae", "data", "size", "channels", "text_encoder")
 TRAIN_RECIPES: dict[str, TrainRecipe] = {}
 
 # %% ../nbs/91_cli.ipynb #81235994
@@ -116,11 +118,14 @@ def _torchvision_data(load, name: str):
         return x, None
     return make
 
+def _vae_option(args, default: str) -> VAE:
+    "The VAE that --vae names (default `default`), or a ValueError naming --vae."
+    try: return load_vae(args.vae or default)
+    except (ValueError, FileNotFoundError) as e: raise ValueError(f"--vae: {e}") from None
+
 def _latent_recipe_parts(images, default_vae: str, labels: bool):
     "The `make_data` and `trainer_kwargs` of a latent recipe: the latents of `images()` under --vae (default `default_vae`), with one-hot labels if `labels`."
-    def vae_of(args) -> VAE:
-        try: return load_vae(args.vae or default_vae)
-        except (ValueError, FileNotFoundError) as e: raise ValueError(f"--vae: {e}") from None
+    vae_of = lambda args: _vae_option(args, default_vae)
     def make_data(args):
         (x, y), vae = images(), vae_of(args)
         try: vae.check_images(x[:1])
@@ -158,6 +163,8 @@ def _vae_fingerprint(args, steps: int) -> dict:
     hist = _train_vae_args(vae, x, total, args, max_steps=steps)
     return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in vae.state_dict().items()})}
 
+VAE_REPORT_N = 2000      # train images whose reconstruction error `train vae` reports
+
 def _run_train_vae(args) -> VAE:
     "`diffnotes train vae` (or `mnist-vae`): train the VAE on its data, fit its latent scale, write the checkpoint to --out."
     out = Path(args.out)
@@ -166,9 +173,63 @@ def _run_train_vae(args) -> VAE:
     vae.eval()
     scale = fit_scale(vae, x)
     save_vae(vae, out, hist, data=TRAIN_RECIPES[args.what].data, seed=args.seed)
-    with torch.no_grad(): mse = torch.cat([(vae.reconstruct(x[i:i + 512]) - x[i:i + 512]).pow(2).flatten(1).mean(1) for i in range(0, len(x), 512)]).mean().item()
-    print(f"trained {args.what}: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; train reconstruction MSE {mse:.4f}; latent scale {scale:.4f}; checkpoint in {out}")
+    seen = x[:VAE_REPORT_N]                                # a report, not a result: a few thousand images say it as well as all (32x32 decoding is slow)
+    with torch.no_grad(): mse = torch.cat([(vae.reconstruct(seen[i:i + 512]) - seen[i:i + 512]).pow(2).flatten(1).mean(1) for i in range(0, len(seen), 512)]).mean().item()
+    print(f"trained {args.what}: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; reconstruction MSE {mse:.4f} on {len(seen):,} train images; latent scale {scale:.4f}; checkpoint in {out}")
     return vae
+
+def _sprite_images(args) -> tuple:
+    "The images of `train sprites-vae`: chapter 09's training split of captioned sprites (seed 0)."
+    return captioned_sprites(CLIP_TRAIN_N, seed=0)[0], None
+
+CLIP_STEPS = 600      # the default length of `train sprites-clip`
+
+def _clip_run(args):
+    "The CLIP, its data and its steps for `diffnotes train sprites-clip ARGS`, checked."
+    for opt, why in (("resume", "it trains in about a minute"), ("prediction", "CLIP is not a denoiser"), ("objective", "CLIP is not a denoiser")):
+        if getattr(args, opt): usage_error("train", f"--{opt} does not apply to `train {args.what}` ({why})")
+    if args.precision not in (None, "auto", "fp32"): usage_error("train", f"--precision {args.precision} is not supported for `train {args.what}` (it trains in fp32)")
+    if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {CLIP_STEPS}), so that it can be reproduced")
+    if args.lr <= 0: usage_error("train", f"--lr must be > 0, got {args.lr:g}")
+    if (Path(args.out) / "config.json").exists(): usage_error("train", f"{args.out} already holds a checkpoint; choose another --out")
+    torch.manual_seed(args.seed)
+    return CLIP(), clip_training_data(), args.steps or CLIP_STEPS
+
+def _clip_fingerprint(args, steps: int) -> dict:
+    "The fingerprint of the first `steps` steps of `diffnotes train sprites-clip ARGS`: losses and the SHA-256 of the weights."
+    clip, data, total = _clip_run(args)
+    hist = train_clip(clip, *data, steps=total, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=False, max_steps=steps)
+    return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in clip.state_dict().items()})}
+
+def _run_train_clip(args) -> CLIP:
+    "`diffnotes train sprites-clip`: train chapter 09's CLIP on captioned sprites, write it with its tokenizer to --out, report zero-shot accuracy."
+    clip, data, steps = _clip_run(args)
+    hist = train_clip(clip, *data, steps=steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet)
+    save_clip(clip, args.out, Tokenizer(), hist, seed=args.seed)
+    read = {p: (zero_shot_attributes(clip, Tokenizer(), x) == rows).all(1).float().mean().item()
+            for p in ("seen", "held_out") for x, rows, _ in [captioned_sprites(1000, seed=777, pairs=p)]}
+    print(f"trained {args.what}: {steps} steps, {hist['seconds']:.0f} s; final loss {sum(hist['loss'][-50:]) / len(hist['loss'][-50:]):.4f}; "
+          f"zero-shot, all four attributes: {read['seen']:.1%} of 1,000 sprites of seen pairs, {read['held_out']:.1%} of held-out pairs; checkpoint in {args.out}")
+    return clip
+
+def _text_encoder_option(args) -> tuple:
+    "The CLIP and tokenizer that --text-encoder names (default sprites-clip), or a ValueError naming --text-encoder."
+    try: return load_clip(args.text_encoder or "sprites-clip")
+    except (ValueError, FileNotFoundError) as e: raise ValueError(f"--text-encoder: {e}") from None
+
+def _t2i_data(args):
+    "The data of `train sprites-t2i`: the --vae latents of the training split's captioned sprites, and their captions' word indices as the context."
+    x, _, captions = captioned_sprites(CLIP_TRAIN_N, seed=0)
+    vae, (_, tokenizer) = _vae_option(args, "vae-sprites"), _text_encoder_option(args)
+    try: vae.check_images(x[:1])
+    except ValueError as e: raise ValueError(f"--vae {args.vae} does not fit the 32x32 RGB sprites ({e}); give a VAE trained on them, such as vae-sprites") from None
+    return encode_dataset(vae, x), tokenizer(captions)
+
+def _t2i_trainer_kwargs(args) -> dict:
+    (_, tokenizer), name = _text_encoder_option(args), args.text_encoder or "sprites-clip"
+    return {"extra": {"latent": latent_reference(args.vae or "vae-sprites"), "text_encoder": {"clip": name, "sha256": latent_reference(name)["sha256"]},
+                      "tokenizer": tokenizer.config, "context": {"kind": "words"}},
+            "sample_fn": latent_sample_fn(_vae_option(args, "vae-sprites"), "dpmpp_2m", DEFAULT_T2I_STEPS)}
 
 LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}      # what a checkpoint records of its context
 ATTRIBUTE_CONTEXT = {"kind": "attributes", "names": list(ATTRIBUTES)}
@@ -193,6 +254,14 @@ TRAIN_RECIPES.update({
     "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1 (shipped as mnist, chapter 07a)",
                                 lambda a: latent_model(context_dim=DIGIT_CONTEXT_DIM), **_latent_recipe_parts(lambda: mnist_5k("train"), "vae-mnist", labels=True),
                                 defaults={"context_dropout": CONTEXT_DROPOUT}, options=("vae",)),
+    "sprites-vae": TrainRecipe("the VAE of chapter 06 on chapter 09's 32x32 RGB captioned sprites (8x8x4 latents; shipped as vae-sprites)", lambda a: VAE(in_channels=3, image_size=32),
+                               _sprite_images, run=_run_train_vae, fingerprint=_vae_fingerprint, data="captioned_sprites"),
+    "sprites-clip": TrainRecipe("the tokenizer and tiny CLIP of chapter 09 on captioned sprites, batches of 128 (shipped as sprites-clip)",
+                                run=_run_train_clip, fingerprint=_clip_fingerprint, data="captioned_sprites", defaults={"batch_size": 128}),
+    "sprites-t2i": TrainRecipe("chapter 09's text-to-image U-Net: cross-attention to the frozen text encoder of --text-encoder (default sprites-clip), on the latents of --vae "
+                               "(default vae-sprites), the captions' words as context, context dropout 0.1 (shipped as sprites-t2i)",
+                               lambda a: t2i_model(_text_encoder_option(a)[0].text_encoder), _t2i_data, defaults={"context_dropout": CONTEXT_DROPOUT},
+                               trainer_kwargs=_t2i_trainer_kwargs, options=("vae", "text_encoder")),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
                           lambda a: image_model(a.channels or 3), _images_data, options=("data", "size", "channels")),
     "mnist": TrainRecipe("the U-Net on MNIST at 28x28, downloaded by torchvision into --data (default ./data)",
@@ -220,7 +289,8 @@ def add_train_command(subparsers):
     p.add_argument("--precision", choices=PRECISIONS, default=None, help="the network's arithmetic: auto (default; fp32 on a CPU, so that a run is reproducible, and the GPU's mixed precision), fp32, or bf16 (autocast; faster only on CPUs with native bf16, chapter 04)")
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs, --steps or --minutes, to the end it was given")
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
-    p.add_argument("--vae", default=None, help="for `latent`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits)")
+    p.add_argument("--vae", default=None, help="for `latent`, `mnist-latent` and `sprites-t2i`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits, vae-mnist, vae-sprites)")
+    p.add_argument("--text-encoder", default=None, metavar="CKPT", help="for `sprites-t2i`: the CLIP checkpoint folder or shipped name whose frozen text encoder the U-Net reads (default sprites-clip)")
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
     p.add_argument("--size", type=positive_int, default=None, help="for `images`: the side S of the S x S images they are centre-cropped and resized to (a multiple of 4)")
     p.add_argument("--channels", type=int, choices=(1, 3), default=None, help="for `images`: 1 (grey) or 3 (colour, default)")
@@ -269,7 +339,7 @@ def _check_train_args(args, recipe: TrainRecipe) -> dict:
     if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
     if args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes, got {args.save_every}")
     given = {k: getattr(args, k) for k in ("seed", "batch_size", "lr") if getattr(args, k) is not None}
-    args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", 64), given.get("lr", 2e-3)
+    args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", recipe.defaults.get("batch_size", 64)), given.get("lr", 2e-3)
     _check_out(Path(args.out), "train")
     return given
 
@@ -450,6 +520,8 @@ def run_sample(args) -> torch.Tensor:
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         loaded = load_checkpoint(args.ckpt)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
+        if loaded.config.get("extra", {}).get("context", {}).get("kind") == "words":
+            raise ValueError(f"--ckpt {args.ckpt} draws from a prompt; use `diffnotes generate \"a big red circle on the left\" --ckpt {args.ckpt} --out grid.png`")
         T = getattr(loaded.schedule, "T", None)
         if T is not None and args.steps is not None and args.steps > T: raise ValueError(f"--steps must be at most {T} (the model's train timesteps), got {args.steps}")
         args.sampler = args.sampler or default_sampler(loaded.prediction)
@@ -499,6 +571,57 @@ def run_sample(args) -> torch.Tensor:
     print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
           + (f", labels {spec['names'][0]}-{spec['names'][-1]} in turn (--label picks)" if every_label else "")
           + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
+    return x
+
+# %% ../nbs/91_cli.ipynb #a386641e
+def add_generate_command(subparsers):
+    "Register `diffnotes generate` (chapter 09's text-to-image pipeline)."
+    p = subparsers.add_parser("generate", help="text to image: draw sprites from prompts with chapter 09's pipeline",
+                              description="Draw --n images per prompt with a text-to-image pipeline (default: the shipped sprites-t2i) and write a PNG grid, a row per prompt. "
+                                          "Prompts follow the grammar `a|an [small|big] COLOUR SHAPE [on the left|on the right|at the top|at the bottom]`.")
+    p.add_argument("prompts", nargs="+", metavar="PROMPT", help='a prompt in quotes, e.g. "a big red circle on the left"; several are drawn in order')
+    p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
+    p.add_argument("--n", type=int, default=8, help="images per prompt (default 8)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the starting latents (default 0): the same as the library's pipe(prompts, n=N, seed=S)")
+    p.add_argument("--steps", type=int, default=DEFAULT_T2I_STEPS, help=f"DPM-Solver++(2M) steps on the log-SNR grid (default {DEFAULT_T2I_STEPS})")
+    p.add_argument("--guidance", type=float, default=DEFAULT_T2I_GUIDANCE, help=f"classifier-free guidance scale w >= 0 against the empty prompt (default {DEFAULT_T2I_GUIDANCE:g}, chapter 09's sweep)")
+    p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid; missing folders are made")
+    p.add_argument("--npy", default=None, help="also save the images as float32 .npy of shape (n, 3, 32, 32) in [-1, 1], prompts in order")
+    p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: the least K that makes it at least 512 pixels wide)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_generate)
+    return p
+
+GENERATE_BATCH = 256
+
+def run_generate(args) -> torch.Tensor:
+    "The `diffnotes generate` command: check the prompts and options (one line each on error, exit 2), then run `load_pipeline(--ckpt)` in batches of the same latents the library draws."
+    try:
+        for p in args.prompts:
+            if not p.strip(): raise ValueError("a prompt is empty; give words, e.g. \"a big red circle on the left\"")
+        if args.n < 1: raise ValueError(f"--n must be a positive integer (images per prompt), got {args.n}")
+        if args.steps < 1: raise ValueError(f"--steps must be a positive integer, got {args.steps}")
+        if args.guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
+        out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
+        npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
+        pipe = load_pipeline(args.ckpt)
+        if args.steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {args.steps}")
+        pipe.check_prompts(args.prompts)
+    except (ValueError, FileNotFoundError) as e: usage_error("generate", str(e))
+    prompts = [p for p in args.prompts for _ in range(args.n)]
+    z = torch.randn(len(prompts), *pipe.latent_shape, generator=torch.Generator().manual_seed(args.seed))
+    starts = range(0, len(prompts), GENERATE_BATCH)
+    x = torch.cat([pipe(prompts[i:i + GENERATE_BATCH], latents=z[i:i + GENERATE_BATCH], steps=args.steps, guidance=args.guidance, output="pt",
+                        progress=not args.quiet and len(starts) == 1)
+                   for i in progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)])
+    for folder in {out.parent, *([npy.parent] if npy else [])}: folder.mkdir(parents=True, exist_ok=True)
+    if npy is not None: np.save(npy, x.numpy().astype(np.float32))
+    grid = to_pil(x, nrow=args.n if args.n <= 16 else math.ceil(math.sqrt(len(x))))
+    scale = args.scale or max(1, math.ceil(512 / grid.width))
+    if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)
+    grid.save(out)
+    print(f"{len(x)} images ({args.n} per prompt, {len(args.prompts)} prompt{'s' * (len(args.prompts) > 1)}), DPM-Solver++(2M) {args.steps} steps, guidance {args.guidance:g}, "
+          f"seed {args.seed}: {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 
 # %% ../nbs/91_cli.ipynb #f4e2d1cc
@@ -588,6 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_toy_command(sub)
     add_train_command(sub)
     add_sample_command(sub)
+    add_generate_command(sub)
     add_reproduce_command(sub)
     return parser
 

@@ -13,9 +13,12 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import DataLoader, TensorDataset
 
 # %% auto #0
-__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RGB', 'MNIST_5K_FILE', 'IMAGE_EXTENSIONS', 'digits',
-           'shapes', 'describe', 'mnist', 'fashion_mnist', 'mnist_5k_path', 'mnist_5k', 'image_folder', 'loader',
-           'to_pil']
+__all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RGB', 'CAPTION_ATTRIBUTES', 'CAPTION_SIZE_NAMES',
+           'POSITION_NAMES', 'HELD_OUT_PAIRS', 'CAPTION_RADII', 'POSITION_CENTRES', 'POSITION_JITTER', 'SIZE_WORDS',
+           'POSITION_PHRASES', 'PAIR_SPLITS', 'MNIST_5K_FILE', 'IMAGE_EXTENSIONS', 'digits', 'shapes', 'describe',
+           'colour_shape_pairs', 'caption_attribute_grid', 'captioned_attributes', 'draw_captioned', 'caption',
+           'caption_attributes', 'captioned_sprites', 'mnist', 'fashion_mnist', 'mnist_5k_path', 'mnist_5k',
+           'image_folder', 'loader', 'to_pil']
 
 # %% ../nbs/02a_data.ipynb #0f7a89b8
 def _split_indices(n: int, test_fraction: float, seed: int):
@@ -83,6 +86,94 @@ def shapes(n: int, seed: int = 0, size: int = 16):
 def describe(attrs: torch.Tensor) -> str:
     "The names of the attributes switched on in one multi-hot vector."
     return " ".join(name for name, on in zip(ATTRIBUTES, attrs.tolist()) if on > 0.5)
+
+# %% ../nbs/02a_data.ipynb #5d97a115
+CAPTION_ATTRIBUTES = ("shape", "colour", "size", "position")
+CAPTION_SIZE_NAMES = ("small", "big")
+POSITION_NAMES = ("left", "right", "top", "bottom")
+HELD_OUT_PAIRS = (("green", "triangle"), ("blue", "circle"), ("yellow", "square"))   # (colour, shape): never in the training split
+CAPTION_RADII = torch.tensor([0.24, 0.40])                                          # small, big, on [-1, 1]^2
+POSITION_CENTRES = torch.tensor([[-0.5, 0.0], [0.5, 0.0], [0.0, 0.5], [0.0, -0.5]])  # (x, y), y up: left, right, top, bottom
+POSITION_JITTER = 0.08
+SIZE_WORDS = {"small": ("small", "little"), "big": ("big", "large")}
+POSITION_PHRASES = {"left": ("on the left", "in the left half"), "right": ("on the right", "in the right half"),
+                    "top": ("at the top", "in the top half"), "bottom": ("at the bottom", "in the bottom half")}
+PAIR_SPLITS = ("seen", "held_out", "all")
+
+# %% ../nbs/02a_data.ipynb #07214f6b
+def colour_shape_pairs(pairs: str = "seen") -> torch.Tensor:
+    "The (shape, colour) index pairs of split `pairs`: 'seen' (the 9 in training), 'held_out' (`HELD_OUT_PAIRS`) or 'all' (12)."
+    if pairs not in PAIR_SPLITS: raise ValueError(f"pairs must be one of {PAIR_SPLITS}, got {pairs!r}")
+    held = {(SHAPE_NAMES.index(s), COLOUR_NAMES.index(c)) for c, s in HELD_OUT_PAIRS}
+    every = [(s, c) for s in range(len(SHAPE_NAMES)) for c in range(len(COLOUR_NAMES))]
+    return torch.tensor([p for p in every if pairs == "all" or (p in held) == (pairs == "held_out")])
+
+def caption_attribute_grid(pairs: str = "all") -> torch.Tensor:
+    "Every attribute row (shape, colour, size, position) whose colour-shape pair is in split `pairs`: 96 for 'all'."
+    return torch.tensor([(s, c, z, p) for s, c in colour_shape_pairs(pairs).tolist()
+                         for z in range(len(CAPTION_SIZE_NAMES)) for p in range(len(POSITION_NAMES))])
+
+def captioned_attributes(n: int, seed: int = 0, pairs: str = "seen") -> torch.Tensor:
+    "`n` random attribute rows (n, 4) of long indices into `SHAPE_NAMES`, `COLOUR_NAMES`, `CAPTION_SIZE_NAMES`, `POSITION_NAMES`, colour-shape pairs from split `pairs`."
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
+    g = torch.Generator().manual_seed(seed)
+    sc = colour_shape_pairs(pairs)
+    sc = sc[torch.randint(len(sc), (n,), generator=g)]
+    return torch.stack([sc[:, 0], sc[:, 1], torch.randint(len(CAPTION_SIZE_NAMES), (n,), generator=g),
+                        torch.randint(len(POSITION_NAMES), (n,), generator=g)], dim=1)
+
+# %% ../nbs/02a_data.ipynb #eab48d8b
+def _check_attribute_rows(attributes: torch.Tensor):
+    sizes = (len(SHAPE_NAMES), len(COLOUR_NAMES), len(CAPTION_SIZE_NAMES), len(POSITION_NAMES))
+    if not isinstance(attributes, torch.Tensor) or attributes.ndim != 2 or attributes.shape[1] != 4 or attributes.is_floating_point():
+        raise ValueError(f"attributes must be a long tensor (n, 4) of (shape, colour, size, position) indices, got {getattr(attributes, 'shape', type(attributes).__name__)}")
+    if (attributes < 0).any() or (attributes >= torch.tensor(sizes)).any():
+        raise ValueError(f"attributes out of range: each column must lie in 0..{[k - 1 for k in sizes]}")
+
+def draw_captioned(attributes: torch.Tensor, seed: int = 0, size: int = 32) -> torch.Tensor:
+    "Draw one sprite per attribute row (shape, colour, size, position) on a black `size` x `size` canvas: (n, 3, size, size) in [-1, 1]; `seed` moves each sprite within its half."
+    _check_attribute_rows(attributes)
+    g = torch.Generator().manual_seed(seed)
+    shape, colour, big, pos = attributes.unbind(1)
+    centre = POSITION_CENTRES[pos] + (torch.rand(len(attributes), 2, generator=g) * 2 - 1) * POSITION_JITTER
+    r, images = CAPTION_RADII[big], []
+    for s in range(0, len(attributes), 1024):
+        sl = slice(s, s + 1024)
+        cover = F.avg_pool2d(_shape_masks(shape[sl], centre[sl, 0], centre[sl, 1], r[sl], 4 * size)[:, None], 4)
+        images.append(cover * COLOUR_RGB[colour[sl]][:, :, None, None] * 2 - 1)
+    return torch.cat(images)
+
+# %% ../nbs/02a_data.ipynb #d53fc853
+def _pick(options: tuple, g: torch.Generator | None):
+    return options[0] if g is None else options[int(torch.randint(len(options), (1,), generator=g))]
+
+def caption(attributes, generator: torch.Generator | None = None, p_size: float = 0.8, p_position: float = 0.8) -> str:
+    "A caption of one attribute row (shape, colour, size, position). Without `generator`, the canonical full caption ('a big red circle on the left'); with one, size and position are kept with probabilities `p_size` and `p_position`, and synonyms and the article vary."
+    shape, colour, big, pos = (int(v) for v in attributes)
+    g = generator
+    keep = lambda p: g is None or float(torch.rand(1, generator=g)) < p
+    words = ["an" if g is not None and float(torch.rand(1, generator=g)) < 0.1 else "a"]
+    if keep(p_size): words.append(_pick(SIZE_WORDS[CAPTION_SIZE_NAMES[big]], g))
+    words += [COLOUR_NAMES[colour], SHAPE_NAMES[shape]]
+    if keep(p_position): words.append(_pick(POSITION_PHRASES[POSITION_NAMES[pos]], g))
+    return " ".join(words)
+
+def caption_attributes(text: str) -> list[int]:
+    "The attribute row a caption asks for, -1 where it says nothing: 'a red circle at the top' -> [0, 0, -1, 2]."
+    row, words = [-1] * 4, text.lower().split()
+    for w in words:
+        if w in SHAPE_NAMES: row[0] = SHAPE_NAMES.index(w)
+        if w in COLOUR_NAMES: row[1] = COLOUR_NAMES.index(w)
+        for k, name in enumerate(CAPTION_SIZE_NAMES):
+            if w in SIZE_WORDS[name]: row[2] = k
+        if w in POSITION_NAMES: row[3] = POSITION_NAMES.index(w)
+    return row
+
+def captioned_sprites(n: int, seed: int = 0, pairs: str = "seen", size: int = 32):
+    "`n` sprites with captions, as `(images, attributes, captions)`: images (n, 3, `size`, `size`) in [-1, 1], attributes (n, 4) long, captions a list of str; colour-shape pairs from split `pairs`; the same for the same seed."
+    attributes = captioned_attributes(n, seed, pairs)
+    g = torch.Generator().manual_seed(seed + 2)
+    return draw_captioned(attributes, seed + 1, size), attributes, [caption(a, g) for a in attributes]
 
 # %% ../nbs/02a_data.ipynb #dcc4ebc0
 def _torchvision_set(cls, root, split: str, download: bool, size: int | None):

@@ -4,19 +4,22 @@
 
 # %% ../nbs/92_metrics.ipynb #f29583cb
 from __future__ import annotations
+import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, register_model_class, write_checkpoint
-from .data import COLOUR_RGB, SHAPE_NAMES, digits, mnist_5k, shapes
+from .data import COLOUR_RGB, POSITION_NAMES, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, shapes
 
 # %% auto #0
-__all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'DigitClassifier', 'train_digit_classifier',
-           'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy', 'frechet_distance',
-           'digit_fd', 'digit_fd_floor', 'classes_in_turn', 'mnist_fd_floor', 'frechet_interval', 'digit_fd_interval',
-           'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites',
-           'sprite_accuracy']
+__all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'SHIPPED_SPRITE_JUDGE', 'DigitClassifier',
+           'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy',
+           'frechet_distance', 'digit_fd', 'digit_fd_floor', 'classes_in_turn', 'mnist_fd_floor', 'frechet_interval',
+           'digit_fd_interval', 'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier',
+           'judge_sprites', 'sprite_accuracy', 'sprite_position', 'train_captioned_judge', 'save_captioned_judge',
+           'captioned_judge', 'judge_captioned', 'captioned_hits', 'captioned_accuracy', 'captioned_features',
+           'captioned_fd', 'wilson_interval']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
@@ -165,16 +168,27 @@ def dominant_colour(x: torch.Tensor) -> torch.Tensor:
     return (F.normalize(mean_colour(x), dim=1) @ F.normalize(COLOUR_RGB, dim=1).T).argmax(1)
 
 # %% ../nbs/92_metrics.ipynb #fa1ee916
+@register_model_class
 class ShapeClassifier(nn.Module):
-    "A small CNN on a sprite's brightness (max over RGB, so blind to colour): `forward(x)` gives 3 shape logits and 2 size logits."
-    def __init__(self):
+    "A small CNN on a sprite's brightness (max over RGB, so blind to colour) of side `image_size`: `forward(x)` gives 3 shape logits and 2 size logits, `features(x)` the 64 numbers before them."
+    def __init__(self, image_size: int = 16):
         super().__init__()
+        if image_size < 4 or image_size % 4: raise ValueError(f"image_size must be a multiple of 4, got {image_size}")
+        self.image_size, self.config = image_size, {"image_size": image_size}
         self.body = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                                   nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                                  nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, len(SHAPE_NAMES) + 2))
+                                  nn.Linear(32 * (image_size // 4) ** 2, 64), nn.ReLU(), nn.Linear(64, len(SHAPE_NAMES) + 2))
+
+    def _check(self, x: torch.Tensor):
+        s = self.image_size
+        if x.ndim != 4 or x.shape[1:] != (3, s, s): raise ValueError(f"x must have shape (n, 3, {s}, {s}), got {tuple(x.shape)}")
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        self._check(x)
+        return self.body[:-1](x.clamp(-1, 1).amax(1, keepdim=True))
 
     def forward(self, x: torch.Tensor):
-        if x.ndim != 4 or x.shape[1:] != (3, 16, 16): raise ValueError(f"x must have shape (n, 3, 16, 16), got {tuple(x.shape)}")
+        self._check(x)
         out = self.body(x.clamp(-1, 1).amax(1, keepdim=True))
         return out[:, :len(SHAPE_NAMES)], out[:, len(SHAPE_NAMES):]
 
@@ -209,3 +223,78 @@ def sprite_accuracy(x: torch.Tensor, attributes: torch.Tensor) -> dict:
     hit = judge_sprites(x) == want
     return {"shape": hit[:, 0].float().mean().item(), "colour": hit[:, 1].float().mean().item(),
             "size": hit[:, 2].float().mean().item(), "all": hit.all(1).float().mean().item()}
+
+# %% ../nbs/92_metrics.ipynb #ad5a9f43
+def sprite_position(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
+    "Index into `POSITION_NAMES` (left, right, top, bottom) of each sprite: the direction in which its lit pixels' centre of mass lies farthest from the middle."
+    if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"x must have shape (n, 3, h, w), got {tuple(x.shape)}")
+    lit = (((x.clamp(-1, 1) + 1) / 2).amax(1) > threshold).float()
+    c = (torch.arange(x.shape[-1], dtype=torch.float32) + 0.5) / x.shape[-1] * 2 - 1
+    mass = lit.sum((1, 2)).clamp(min=1)
+    cx, cy = (lit * c[None, None, :]).sum((1, 2)) / mass, (lit * -c[None, :, None]).sum((1, 2)) / mass
+    return torch.stack([-cx, cx, cy, -cy], dim=1).argmax(1)
+
+def train_captioned_judge(steps: int = 600, n: int = 8192, seed: int = 0) -> ShapeClassifier:
+    "A 32x32 `ShapeClassifier` trained on `n` captioned sprites of all 12 colour-shape pairs drawn with seed 1000 + `seed`; deterministic for a seed."
+    x, a, _ = captioned_sprites(n, seed=1000 + seed, pairs="all")
+    g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    net = ShapeClassifier(image_size=32)
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    with torch.enable_grad():
+        for _ in range(steps):
+            i = torch.randint(0, n, (64,), generator=g)
+            shape_logits, size_logits = net(x[i])
+            loss = F.cross_entropy(shape_logits, a[i, 0]) + F.cross_entropy(size_logits, a[i, 2])
+            opt.zero_grad(); loss.backward(); opt.step()
+    return net.eval().requires_grad_(False)
+
+SHIPPED_SPRITE_JUDGE = "sprite-judge"     # `train_captioned_judge()` with its defaults, shipped (tools/make_pretrained.py)
+
+def save_captioned_judge(net: ShapeClassifier, path, steps: int = 600, n: int = 8192, seed: int = 0):
+    "Write a captioned-sprite judge as a checkpoint folder (safetensors + config.json) recording how it was trained."
+    config = {"model_class": "ShapeClassifier", "model_module": "diffnotes.metrics", "model": net.config,
+              "trained_on": {"data": "captioned_sprites", "pairs": "all", "n": n, "seed": seed, "steps": steps}}
+    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in net.state_dict().items()}})
+
+def captioned_judge() -> ShapeClassifier:
+    "The judge of captioned sprites: the shipped `sprite-judge` (checked against the manifest's SHA-256), or, without it, `train_captioned_judge()` once per process (about 20 s)."
+    if "captioned" not in _SHAPE_JUDGES:
+        try: _SHAPE_JUDGES["captioned"] = load_checkpoint(SHIPPED_SPRITE_JUDGE).model.requires_grad_(False)
+        except ValueError: _SHAPE_JUDGES["captioned"] = train_captioned_judge()
+    return _SHAPE_JUDGES["captioned"]
+
+# %% ../nbs/92_metrics.ipynb #9c2d9042
+@torch.no_grad()
+def judge_captioned(x: torch.Tensor) -> torch.Tensor:
+    "Read each 32x32 sprite as (shape, colour, size, position) indices, the columns of `captioned_sprites`' attributes; shape (n, 4)."
+    shape_logits, size_logits = captioned_judge()(x)
+    return torch.stack([shape_logits.argmax(1), dominant_colour(x), size_logits.argmax(1), sprite_position(x)], dim=1)
+
+def captioned_hits(x: torch.Tensor, attributes: torch.Tensor) -> torch.Tensor:
+    "Which of the four attributes (n, 4) each sprite of `x` shows as asked; a -1 in `attributes` (not asked for) counts as a hit."
+    if attributes.shape != (len(x), 4): raise ValueError(f"attributes must have shape ({len(x)}, 4), got {tuple(attributes.shape)}")
+    return (judge_captioned(x) == attributes) | (attributes < 0)
+
+def captioned_accuracy(x: torch.Tensor, attributes: torch.Tensor) -> dict:
+    "How often the sprites `x` show the asked-for `attributes` (n, 4): per attribute and all four at once."
+    hit = captioned_hits(x, attributes)
+    return {**{name: hit[:, k].float().mean().item() for k, name in enumerate(("shape", "colour", "size", "position"))},
+            "all": hit.all(1).float().mean().item()}
+
+@torch.no_grad()
+def captioned_features(x: torch.Tensor) -> torch.Tensor:
+    "Features of 32x32 sprites for a Fréchet distance: the judge's 64 brightness features and the mean lit colour (3 numbers, scaled by 10 to weigh in)."
+    return torch.cat([captioned_judge().features(x.clamp(-1, 1)), 10 * mean_colour(x)], dim=1)
+
+def captioned_fd(samples: torch.Tensor, reference: torch.Tensor) -> float:
+    "Fréchet distance between two sets of 32x32 sprites in `captioned_features`."
+    return frechet_distance(captioned_features(samples), captioned_features(reference))
+
+# %% ../nbs/92_metrics.ipynb #2a31e7a1
+def wilson_interval(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    "Wilson's score interval for a proportion of `hits` in `n` trials (95% for z = 1.96): the interval the judges' accuracies are reported with (chapters 07a and 09)."
+    if n < 1: raise ValueError(f"n must be >= 1, got {n}")
+    p = hits / n
+    centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - half) / (1 + z * z / n)), min(1.0, (centre + half) / (1 + z * z / n))    # (clipped: rounding at 0 and 1)

@@ -6,11 +6,13 @@
 Five panels, each from a model that ships with the package: unconditional
 digits (`digits`), digits on request (`digits-cond`, one column per label),
 sprites on request (`shapes-cond`), digits sampled in a VAE's latent space
-(`latent-digits`) and real handwriting on request (`mnist`, chapter 07a, one
-column per label). Every panel is DPM-Solver++ with 20 steps from seed 0.
+(`latent-digits`), real handwriting on request (`mnist`, chapter 07a, one
+column per label) and sprites from sentences (`sprites-t2i`, chapter 09, a row
+per prompt). Every panel is DPM-Solver++ with 20 steps from seed 0.
 
-Then nbs/images/mnist-grid.png, the README's MNIST grid, drawn by the command
-it shows: `diffnotes sample --ckpt mnist --n 64 --out nbs/images/mnist-grid.png`.
+Then the README's grids, each drawn by the command it shows:
+nbs/images/mnist-grid.png (`diffnotes sample --ckpt mnist --n 64 --out ...`) and
+nbs/images/t2i-grid.png (`diffnotes generate PROMPTS --n 8 --out ...`, T2I_PROMPTS).
 """
 from pathlib import Path
 import matplotlib
@@ -24,8 +26,11 @@ from diffnotes.data import COLOUR_NAMES, SHAPE_NAMES
 from diffnotes.checkpoint import load_checkpoint
 from diffnotes.cli import run_cli
 from diffnotes.sampling import sample_checkpoint
+from diffnotes.text_to_image import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
+
+T2I_PROMPTS = ["a big red circle on the left", "a small green triangle at the top", "a big blue circle at the bottom", "a small yellow square on the right"]
 
 def noise(*shape): return torch.randn(*shape, generator=torch.Generator().manual_seed(0))
 
@@ -44,10 +49,12 @@ def main():
     mnist = load_checkpoint("mnist")
     x = sample_checkpoint(mnist, noise(30, *mnist.shape), "dpmpp_2m", 20, spacing="logsnr", context=one_hot(torch.arange(10).repeat(3)), guidance=DEFAULT_GUIDANCE, progress=False)
     panels.append(("mnist: real handwriting, 0 to 9", x, 10))                                     # 32x32: twice the side of the others
+    x = load_pipeline("sprites-t2i")(T2I_PROMPTS, n=4, seed=0, output="pt", progress=False)
+    panels.append(("sprites-t2i: a row per prompt\n" + "\n".join(p[2:] for p in T2I_PROMPTS), x, 4))
     fig = plt.figure(figsize=(15, 6.8))
     top, bottom = fig.add_gridspec(2, 1, height_ratios=[1, 1.1])
     axes = [*(fig.add_subplot(g) for g in top.subgridspec(1, 3, width_ratios=[10, 10, 6])),      # the 16x16 models and the sprites
-            *(fig.add_subplot(g) for g in bottom.subgridspec(1, 2, width_ratios=[1, 1.4]))]       # latent digits, and MNIST at 32x32
+            *(fig.add_subplot(g) for g in bottom.subgridspec(1, 3, width_ratios=[1, 1.4, 0.6]))]  # latent digits, MNIST and the sprites from prompts at 32x32
     for ax, (title, imgs, nrow) in zip(axes, panels):
         grid = make_grid(imgs.clamp(-1, 1), nrow=nrow, padding=1, normalize=True, value_range=(-1, 1), pad_value=1)
         ax.imshow(grid.permute(1, 2, 0).numpy(), interpolation="nearest"); ax.set_title(title, fontsize=11); ax.set_axis_off()
@@ -57,6 +64,10 @@ def main():
     print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)")
     grid = ROOT / "nbs" / "images" / "mnist-grid.png"
     code, printed, err = run_cli(["sample", "--ckpt", "mnist", "--n", "64", "--out", str(grid), "--quiet"])
+    if code: raise SystemExit(err)
+    print(f"wrote {grid} ({grid.stat().st_size / 1e3:.0f} kB)")
+    grid = ROOT / "nbs" / "images" / "t2i-grid.png"
+    code, printed, err = run_cli(["generate", *T2I_PROMPTS, "--n", "8", "--out", str(grid), "--quiet"])
     if code: raise SystemExit(err)
     print(f"wrote {grid} ({grid.stat().st_size / 1e3:.0f} kB)")
 

@@ -9,8 +9,12 @@
     .venv/bin/python tools/make_pretrained.py digits-flow --steps 1193 --seed 0     # chapter 08: the digits U-Net, flow matching
     .venv/bin/python tools/make_pretrained.py vae-mnist --steps 337 --seed 0         # chapter 07a: real MNIST (mnist_5k) ...
     .venv/bin/python tools/make_pretrained.py mnist --steps 1415 --seed 0            # ... diffused in vae-mnist's latents
+    .venv/bin/python tools/make_pretrained.py vae-sprites --steps 300 --seed 0       # chapter 09: text to image ...
+    .venv/bin/python tools/make_pretrained.py sprites-clip --steps 600 --seed 0      # ... its tokenizer and CLIP ...
+    .venv/bin/python tools/make_pretrained.py sprites-t2i --steps 900 --seed 0       # ... and its U-Net (after the two above)
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
+    .venv/bin/python tools/make_pretrained.py sprite-judge --seed 0                  # chapter 92's judge of captioned sprites
 
 Runs `diffnotes train TARGET --out WORK --steps N --seed S` (timed; TARGET and any
 extra arguments from TRAIN_ARGS), slims the checkpoint to its sampling weights in
@@ -27,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLASSIFIERS = {"digit-classifier": ("digits", "test"), "mnist-classifier": ("mnist_5k", "train")}   # judges: name -> (data, split)
 TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
               "digits-flow": ["digits", "--objective", "flow"],
-              "vae-mnist": ["mnist-vae"], "mnist": ["mnist-latent", "--vae", "vae-mnist"]}
+              "vae-mnist": ["mnist-vae"], "mnist": ["mnist-latent", "--vae", "vae-mnist"],
+              "vae-sprites": ["sprites-vae"], "sprites-t2i": ["sprites-t2i", "--vae", "vae-sprites", "--text-encoder", "sprites-clip"]}
 
 def cpu_name() -> str:
     "The CPU's model name as the OS reports it (Linux: /proc/cpuinfo)."
@@ -48,6 +53,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
     if args.name in CLASSIFIERS: return ship_classifier(args)
+    if args.name == "sprite-judge": return ship_sprite_judge(args)
     if not args.steps or args.steps < 1: p.error("--steps N (a positive int) is required: a run given in minutes cannot be reproduced")
     from diffnotes.checkpoint import FINGERPRINT_STEPS, read_config, read_tensors, slim_checkpoint
     from diffnotes.cli import train_fingerprint
@@ -86,6 +92,21 @@ def ship_classifier(args):
     update_manifest(args.name, {"command": f"python tools/make_pretrained.py {args.name} --seed {args.seed}",
                                          "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
                                          "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
+
+def ship_sprite_judge(args):
+    "Chapter 92's judge of captioned sprites (chapter 09): `train_captioned_judge()` with its defaults (600 steps on 8,192 sprites), --seed."
+    from diffnotes.metrics import SHIPPED_SPRITE_JUDGE, save_captioned_judge, train_captioned_judge
+    from diffnotes.checkpoint import read_config
+    start = time.time()
+    net = train_captioned_judge(seed=args.seed)
+    wall = time.time() - start
+    dst = ROOT / "diffnotes" / "pretrained" / SHIPPED_SPRITE_JUDGE
+    if dst.exists(): shutil.rmtree(dst)
+    save_captioned_judge(net, dst, seed=args.seed)
+    config = read_config(dst)
+    update_manifest(SHIPPED_SPRITE_JUDGE, {"command": f"python tools/make_pretrained.py {SHIPPED_SPRITE_JUDGE} --seed {args.seed}",
+                                           "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
+                                           "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
 
 def update_manifest(name, entry):
     manifest_path = ROOT / "diffnotes" / "pretrained" / "manifest.json"
