@@ -219,8 +219,8 @@ def _text_encoder_option(args) -> tuple:
 
 def _t2i_data(args):
     "The data of `train sprites-t2i`: the --vae latents of the training split's captioned sprites, and their captions' word indices as the context."
+    vae, (_, tokenizer) = _vae_option(args, "vae-sprites"), _text_encoder_option(args)     # options first, then the work
     x, _, captions = captioned_sprites(CLIP_TRAIN_N, seed=0)
-    vae, (_, tokenizer) = _vae_option(args, "vae-sprites"), _text_encoder_option(args)
     try: vae.check_images(x[:1])
     except ValueError as e: raise ValueError(f"--vae {args.vae} does not fit the 32x32 RGB sprites ({e}); give a VAE trained on them, such as vae-sprites") from None
     return encode_dataset(vae, x), tokenizer(captions)
