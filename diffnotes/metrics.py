@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import load_checkpoint, register_model_class, write_checkpoint
+from .checkpoint import load_checkpoint, pretrained_manifest, register_model_class, write_checkpoint
 from .data import COLOUR_RGB, POSITION_NAMES, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, shapes
 
 # %% auto #0
@@ -258,10 +258,10 @@ def save_captioned_judge(net: ShapeClassifier, path, steps: int = 600, n: int = 
     return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in net.state_dict().items()}})
 
 def captioned_judge() -> ShapeClassifier:
-    "The judge of captioned sprites: the shipped `sprite-judge` (checked against the manifest's SHA-256), or, without it, `train_captioned_judge()` once per process (about 20 s)."
+    "The judge of captioned sprites: the shipped `sprite-judge` (checked against the manifest's SHA-256; a damaged file is an error), or, in a package without it, `train_captioned_judge()` once per process (about 20 s)."
     if "captioned" not in _SHAPE_JUDGES:
-        try: _SHAPE_JUDGES["captioned"] = load_checkpoint(SHIPPED_SPRITE_JUDGE).model.requires_grad_(False)
-        except ValueError: _SHAPE_JUDGES["captioned"] = train_captioned_judge()
+        shipped = SHIPPED_SPRITE_JUDGE in pretrained_manifest()
+        _SHAPE_JUDGES["captioned"] = load_checkpoint(SHIPPED_SPRITE_JUDGE).model.requires_grad_(False) if shipped else train_captioned_judge()
     return _SHAPE_JUDGES["captioned"]
 
 # %% ../nbs/92_metrics.ipynb #9c2d9042
