@@ -348,6 +348,7 @@ FLOW_GRID_SAMPLER = ("flow_euler", 20)      # how a flow run draws its sample gr
 
 def _flow_model(model: UNet) -> UNet:
     "The same U-Net, with the same initial weights, taking continuous time (chapter 08)."
+    if type(model).__name__ != "UNet": raise ValueError(f"--objective flow applies to the recipes of a plain U-Net, not to a {type(model).__name__}")
     flow = UNet(**{**model.config, "continuous_time": True})
     flow.load_state_dict(model.state_dict())
     return flow
