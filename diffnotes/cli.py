@@ -226,8 +226,8 @@ def _t2i_data(args):
     return encode_dataset(vae, x), tokenizer(captions)
 
 def _t2i_trainer_kwargs(args) -> dict:
-    (_, tokenizer), name = _text_encoder_option(args), args.text_encoder or "sprites-clip"
-    return {"extra": {"latent": latent_reference(args.vae or "vae-sprites"), "text_encoder": {"clip": name, "sha256": latent_reference(name)["sha256"]},
+    (_, tokenizer), clip = _text_encoder_option(args), latent_reference(args.text_encoder or "sprites-clip")    # a shipped name or an absolute folder, and its SHA-256
+    return {"extra": {"latent": latent_reference(args.vae or "vae-sprites"), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]},
                       "tokenizer": tokenizer.config, "context": {"kind": "words"}},
             "sample_fn": latent_sample_fn(_vae_option(args, "vae-sprites"), "dpmpp_2m", DEFAULT_T2I_STEPS)}
 

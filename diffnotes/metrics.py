@@ -10,7 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, pretrained_manifest, register_model_class, write_checkpoint
-from .data import COLOUR_RGB, POSITION_NAMES, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, shapes
+from .data import COLOUR_RGB, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, shapes
 
 # %% auto #0
 __all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'SHIPPED_SPRITE_JUDGE', 'DigitClassifier',
