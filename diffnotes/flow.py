@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .noise import Schedule
-from .sampling import SAMPLERS, SCALES, Sampler, add_sampler, relative_error, timesteps
+from .sampling import SAMPLERS, SCALES, Sampler, _first_step, add_sampler, relative_error, timesteps
 from .toy import ToyMLP
 from .unet import check_continuous_time
 from .viz import progress_bar
@@ -108,17 +108,20 @@ def _clipped(v: torch.Tensor, x: torch.Tensor, sigma: float, clip: float | None)
     return (x - x0) / sigma
 
 def flow_euler(velocity, x: torch.Tensor, sigmas: torch.Tensor, heun: bool = False, clip: float | None = None,
-               keep: bool = False, progress: bool = False, desc: str = "flow sampling"):
-    "Solve $dx/d\\sigma = $ `velocity(x, sigma)` from `x` at `sigmas[0]` down the grid `sigmas` with Euler's method (or Heun's, `heun`); returns $x$ at `sigmas[-1]` (and every step's $x$ with `keep`)."
+               keep: bool = False, progress: bool = False, desc: str = "flow sampling", on_step=None):
+    "Solve $dx/d\\sigma = $ `velocity(x, sigma)` from `x` at `sigmas[0]` down the grid `sigmas` with Euler's method (or Heun's, `heun`); returns $x$ at `sigmas[-1]` (and every step's $x$ with `keep`). `on_step` is `sample`'s hook (chapter 05), with the flow's forward process $(1-\\sigma) x_0 + \\sigma \\epsilon$."
     sigmas = [float(s) for s in sigmas]
     if len(sigmas) < 2 or any(a <= b for a, b in zip(sigmas[:-1], sigmas[1:])) or not 0 <= sigmas[-1] < sigmas[0] <= 1:
         raise ValueError(f"sigmas must decrease strictly within [0, 1], got {sigmas[:3]}...{sigmas[-2:]}")
     x = x.float().clone(); kept = [x.clone()] if keep else None
-    for s, s_next in progress_bar(list(zip(sigmas[:-1], sigmas[1:])), desc=desc, disable=not progress):
+    for i, (s, s_next) in enumerate(progress_bar(list(zip(sigmas[:-1], sigmas[1:])), desc=desc, disable=not progress)):
         v = _clipped(velocity(x, s), x, s, clip)
         x_next = x + (s_next - s) * v
         if heun and s_next > 0: x_next = x + (s_next - s) * 0.5 * (v + _clipped(velocity(x_next, s_next), x_next, s_next, clip))
         x = x_next
+        if on_step is not None:
+            out = on_step(x, i, lambda x0, eps: (1 - s_next) * x0 + s_next * eps)
+            x = x if out is None else out
         if keep: kept.append(x.clone())
     return (x, kept) if keep else x
 
@@ -126,8 +129,9 @@ def _run_flow(heun: bool):
     "The loop of a flow row of the table of samplers (`sample` gives it the model call, a `FlowSchedule` and the options)."
     def run(call, schedule, x_T, steps, spacing, o):
         if not hasattr(schedule, "sigmas"): raise ValueError(f"a flow sampler needs the model's FlowSchedule, got {type(schedule).__name__}")
-        out = flow_euler(call, x_T, schedule.sigmas(steps), heun=heun, clip=o.clip, keep=o.keep, progress=o.progress,
-                         desc=f"flow_{'heun' if heun else 'euler'} sampling")
+        sigmas = schedule.sigmas(steps)
+        out = flow_euler(call, x_T, sigmas[_first_step(o, len(sigmas) - 1):], heun=heun, clip=o.clip, keep=o.keep, progress=o.progress,
+                         desc=f"flow_{'heun' if heun else 'euler'} sampling", on_step=o.on_step)
         return out if o.keep else (out, None)
     return run
 

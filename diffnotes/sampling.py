@@ -149,13 +149,26 @@ def samplers_table() -> str:
     return "\n".join(lines)
 
 # %% ../nbs/05_sampling.ipynb #2b8e5296
+def _first_step(o, n: int) -> int:
+    "The grid step a run begins at (`sample`'s `start_step`), checked against the grid's `n` steps."
+    if not 0 <= o.start < n: raise ValueError(f"start_step must be in [0, {n - 1}] for this grid of {n} steps, got {o.start}")
+    return o.start
+
+def _after_step(o, x: torch.Tensor, i: int, renoise) -> torch.Tensor:
+    "`sample`'s `on_step` hook after step `i`: what it returns (if not None) replaces x. `renoise(x0, eps)` is the forward process at the level x has reached."
+    if o.on_step is None: return x
+    out = o.on_step(x, i, renoise)
+    return x if out is None else out
+
 def _walk_timesteps(name: str, step, schedule: Schedule, x_T: torch.Tensor, steps: int, spacing: str, o):
     "The loop of the timestep samplers: `step(x, t, s, last)` from each visited timestep t to the next, s (-1: the clean data)."
     ts = timesteps(schedule.T, steps, spacing).tolist()
+    ts = ts[_first_step(o, len(ts)):]
     x, kept = x_T.clone(), ([x_T.clone()] if o.keep else None)
     for i, t in enumerate(progress_bar(ts, desc=f"{name} sampling", disable=not o.progress)):
         s = ts[i + 1] if i + 1 < len(ts) else -1
         x = step(x, t, s, s < 0)
+        x = _after_step(o, x, i, lambda x0, eps: x0 if s < 0 else schedule.q_sample(x0, torch.full((len(x0),), s, device=x0.device), eps))
         if kept is not None: kept.append(x.clone())
     return x, kept
 
@@ -200,7 +213,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
            eta: float = 0.0, spacing: str | None = None, prediction: str = "eps", clip: float | None = None,
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
            variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0,
-           precision: str = "fp32"):
+           precision: str = "fp32", start_step: int = 0, on_step: Callable | None = None):
     """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`.
 
     `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it); the defaults are the row's own:
@@ -219,8 +232,15 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     classifier-free guidance, $o_u + w\\,(o_c - o_u)$: None or 1 = the conditional model alone, 0 = the unconditional one,
     above 1 = pushed further toward the context. `eta` is DDIM's noise (0: deterministic), `variance` DDPM's, `clip` clamps each
     $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise. `precision` runs the network in 'fp32', 'bf16' or 'auto'
-    (chapter 04's `resolve_precision`: bf16 where this CPU measures it faster); the sampler's own arithmetic stays float32."""
+    (chapter 04's `resolve_precision`: bf16 where this CPU measures it faster); the sampler's own arithmetic stays float32.
+
+    Two hooks for editing (chapter 10): `start_step` k skips the grid's first k steps, so `x_T` must then be the noisy sample at
+    step k's noise level (image-to-image starts there from a forward-noised picture). `on_step(x, i, renoise)` is called after
+    each step i with the new x; what it returns (if not None) replaces x, and `renoise(x0, eps)` is the forward process to the
+    level x has reached, in the sampler's own variable (inpainting puts back the known pixels this way)."""
     row = _row(sampler)
+    if isinstance(start_step, bool) or not isinstance(start_step, int) or start_step < 0: raise ValueError(f"start_step must be an int >= 0, got {start_step!r}")
+    if on_step is not None and not callable(on_step): raise TypeError(f"on_step must be a function on_step(x, i, renoise) or None, got {type(on_step).__name__}")
     spacing = spacing or row.default_spacing
     _check_sample_args(row, eta, spacing, prediction, variance, x_T)
     steps = row.steps_for(getattr(schedule, "T", None)) if steps is None else steps
@@ -228,7 +248,8 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context, guidance, guidance_rescale)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
-    opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates)
+    opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates,
+                           start=start_step, on_step=on_step)
     x, kept = row.run(call, schedule, x_T, steps, spacing, opts)
     return (x, kept) if return_intermediates else x
 
@@ -387,20 +408,30 @@ def heun_correct(x_ve: torch.Tensor, x0: torch.Tensor, x_euler: torch.Tensor, x0
     return x_ve + (sigma_next - sigma) * (d + d_next) / 2
 
 # %% ../nbs/05a_solvers.ipynb #4f1b8aad
-def _run_dpmpp_2m(call, schedule, x_T, steps, spacing, o):
+def _solver_grid(schedule, steps: int, spacing: str, o, device):
+    "`noise_levels`, from `sample`'s `start_step` on."
     ts, sig = noise_levels(schedule, steps, spacing)
-    sig = sig.to(x_T.device)
+    k = _first_step(o, len(ts))
+    return ts[k:], sig[k:].to(device)
+
+def _vp_renoise(sigma: torch.Tensor):
+    "The forward process to noise level `sigma`, as `sample`'s `on_step` hook gets it: $\\alpha x_0 + \\sigma_{VP} \\epsilon$ ($x_0$ itself at 0)."
+    alpha, s_vp, _ = _vp(sigma)
+    return lambda x0, eps: alpha * x0 + s_vp * eps
+
+def _run_dpmpp_2m(call, schedule, x_T, steps, spacing, o):
+    ts, sig = _solver_grid(schedule, steps, spacing, o, x_T.device)
     x, x0_prev, kept = x_T.clone().float(), None, ([x_T.clone()] if o.keep else None)
     for i in progress_bar(range(len(ts)), desc="dpmpp_2m sampling", disable=not o.progress):
         x0 = _x0_from_output(call(x, ts[i]), x, sig[i], o.prediction, o.clip)
         x = dpmpp_2m_step(x, x0, x0_prev, sig[i], sig[i + 1], sig[i - 1] if i > 0 else None)
+        x = _after_step(o, x, i, _vp_renoise(sig[i + 1]))
         x0_prev = x0
         if kept is not None: kept.append(x.clone())
     return x, kept
 
 def _run_unipc(call, schedule, x_T, steps, spacing, o):
-    ts, sig = noise_levels(schedule, steps, spacing)
-    sig = sig.to(x_T.device)
+    ts, sig = _solver_grid(schedule, steps, spacing, o, x_T.device)
     x, x0s, kept = x_T.clone().float(), [], ([x_T.clone()] if o.keep else None)
     x_prev, order_prev = None, 1
     for i in progress_bar(range(len(ts)), desc="unipc sampling", disable=not o.progress):
@@ -413,6 +444,7 @@ def _run_unipc(call, schedule, x_T, steps, spacing, o):
         order = 1 if i == 0 or i == len(ts) - 1 else 2
         x_prev = x
         x = dpmpp_2m_step(x, x0, x0s[-2] if order == 2 else None, sig[i], sig[i + 1], sig[i - 1] if i > 0 else None)
+        x = _after_step(o, x, i, _vp_renoise(sig[i + 1]))
         order_prev = order
         if kept is not None: kept.append(x.clone())
     return x, kept
@@ -420,8 +452,7 @@ def _run_unipc(call, schedule, x_T, steps, spacing, o):
 def _karras_loop(heun: bool):
     "The Euler (or Heun) loop in the rescaled variable $\\tilde x = x_t / \\sqrt{\\bar\\alpha_t} = x_t \\sqrt{1 + \\sigma^2}$."
     def run(call, schedule, x_T, steps, spacing, o):
-        ts, sig = noise_levels(schedule, steps, spacing)
-        sig = sig.to(x_T.device)
+        ts, sig = _solver_grid(schedule, steps, spacing, o, x_T.device)
         scale = lambda s: (1 + s ** 2) ** 0.5
         denoise = lambda x_ve, i: _x0_from_output(call(x_ve / scale(sig[i]), ts[i]), x_ve / scale(sig[i]), sig[i], o.prediction, o.clip)
         x_ve, kept = x_T.clone().float() * scale(sig[0]), ([x_T.clone()] if o.keep else None)
@@ -429,7 +460,7 @@ def _karras_loop(heun: bool):
             x0 = denoise(x_ve, i)
             x_next = euler_step(x_ve, x0, sig[i], sig[i + 1])
             if heun and sig[i + 1] > 0: x_next = heun_correct(x_ve, x0, x_next, denoise(x_next, i + 1), sig[i], sig[i + 1])
-            x_ve = x_next
+            x_ve = x_next if o.on_step is None else _after_step(o, x_next / scale(sig[i + 1]), i, _vp_renoise(sig[i + 1])) * scale(sig[i + 1])
             if kept is not None: kept.append(x_ve / scale(sig[i + 1]))
         return x_ve, kept
     return run
