@@ -12,12 +12,13 @@ from typing import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from PIL import Image, UnidentifiedImageError
 
 from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, load_checkpoint, match_fingerprint, pretrained_manifest,
                                   pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
                                   tensors_sha256)
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
+from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, square_tensor, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
@@ -26,6 +27,7 @@ from .train import BF16_MIN_SPEEDUP, PRECISIONS, Trainer, TrainConfig, resolve_p
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
 from .flow import VELOCITY, FlowObjective
+from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
                                      load_pipeline, save_clip, t2i_model, train_clip, zero_shot_attributes)
 
@@ -34,8 +36,9 @@ __all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LAB
            'FLOW_GRID_SAMPLER', 'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'GENERATE_BATCH',
            'VERDICTS', 'positive_int', 'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
            'build_trainer', 'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
-           'add_sample_command', 'run_sample', 'add_generate_command', 'run_generate', 'train_fingerprint',
-           'reproducible_models', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main', 'run_cli']
+           'add_sample_command', 'run_sample', 'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit',
+           'train_fingerprint', 'reproducible_models', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main',
+           'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -625,6 +628,86 @@ def run_generate(args) -> torch.Tensor:
           f"seed {args.seed}: {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 
+# %% ../nbs/91_cli.ipynb #7a07b3ae
+def add_edit_command(subparsers):
+    "Register `diffnotes edit` (chapter 10: image-to-image, inpainting, inversion)."
+    p = subparsers.add_parser("edit", help="edit a picture with a prompt: image-to-image, inpainting (--mask) or inversion (--invert), chapter 10",
+                              description="Redraw the picture --image under --prompt with a text-to-image pipeline (default: the shipped sprites-t2i). "
+                                          "Without --mask or --invert: image-to-image at --strength. With --mask (a grey image of the same size, white = redraw): inpainting. "
+                                          "With --invert CAPTION: DDIM inversion under CAPTION (what the picture shows), then sampling under --prompt.")
+    p.add_argument("--image", required=True, help="the picture to edit (PNG, JPEG, ...; centre-cropped and resized to 32x32)")
+    p.add_argument("--prompt", required=True, help='what the picture should show, e.g. "a big blue circle on the left"')
+    p.add_argument("--out", required=True, help="image file (.png or .jpg) for the result; missing folders are made")
+    p.add_argument("--mask", default=None, help="inpainting: a grey image the size of --image, white where to redraw")
+    p.add_argument("--invert", default=None, metavar="CAPTION", help="inversion: the caption of the picture as it is; the edit keeps the inverted noise")
+    p.add_argument("--strength", type=float, default=None,
+                   help=f"how much to redraw, in (0, 1]: 1 starts from pure noise (default {DEFAULT_STRENGTH:g} for image-to-image, 1 with --mask; not with --invert)")
+    p.add_argument("--steps", type=positive_int, default=None, help=f"sampling steps (default {DEFAULT_T2I_STEPS}; {INVERT_STEPS} DDIM steps with --invert)")
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance w >= 0 (default {DEFAULT_T2I_GUIDANCE:g}; 1 with --invert)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0; not used by --invert)")
+    p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
+    p.add_argument("--scale", type=positive_int, default=None, help="enlarge the 32x32 result K times (default: to the input's size)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_edit)
+    return p
+
+def _read_picture(path: str, option: str) -> Image.Image:
+    "Open an image file for an option, with one-line errors for a missing file, a folder or a file that is not an image."
+    f = Path(path)
+    if not f.exists(): raise FileNotFoundError(f"{option} {path} does not exist")
+    if f.is_dir(): raise ValueError(f"{option} {path} is a folder, not an image file")
+    try:
+        with Image.open(f) as im: im.load(); return im.copy()
+    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{option} {path} is not an image Pillow can read ({type(e).__name__})") from None
+
+def _edit_args(args) -> dict:
+    "Check `diffnotes edit`'s options before any work; returns what the run needs."
+    if args.mask is not None and args.invert is not None: raise ValueError("--mask and --invert are two different edits; give one of them")
+    if args.invert is not None and args.strength is not None: raise ValueError("--strength does not apply to --invert (inversion starts from the picture's own noise)")
+    strength = args.strength if args.strength is not None else (1.0 if args.mask is not None else DEFAULT_STRENGTH)
+    if not 0 < strength <= 1: raise ValueError(f"--strength must be in (0, 1] (1 = start from pure noise), got {strength:g}")
+    guidance = args.guidance if args.guidance is not None else (1.0 if args.invert is not None else DEFAULT_T2I_GUIDANCE)
+    if guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
+    for text, option in ((args.prompt, "--prompt"), (args.invert, "--invert")):
+        if text is not None and not text.strip(): raise ValueError(f"{option} is empty; give words, e.g. \"a big red circle on the left\"")
+    out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
+    picture = _read_picture(args.image, "--image")
+    mask = _read_picture(args.mask, "--mask") if args.mask is not None else None
+    if mask is not None and mask.size != picture.size:
+        raise ValueError(f"--mask is {mask.size[0]}x{mask.size[1]} but --image is {picture.size[0]}x{picture.size[1]}; the mask must have the picture's size")
+    pipe = load_pipeline(args.ckpt)
+    steps = args.steps or (INVERT_STEPS if args.invert is not None else DEFAULT_T2I_STEPS)
+    if steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {steps}")
+    pipe.check_prompts([args.prompt] + ([args.invert] if args.invert is not None else []))
+    size = pipe.vae.image_size
+    x = image_batch(picture, size)
+    m = None
+    if mask is not None:
+        m = mask_batch((square_tensor(mask, size, "L", Image.Resampling.BOX) >= 0.5).float(), 1, size)
+    return dict(out=out, x=x, mask=m, pipe=pipe, steps=steps, strength=strength, guidance=guidance, input_size=picture.size)
+
+def run_edit(args) -> torch.Tensor:
+    "The `diffnotes edit` command: check the picture, mask and options (one line each on error, exit 2), then run chapter 10's `img2img`, `inpaint` or `edit` and write the result."
+    try: a = _edit_args(args)
+    except (ValueError, FileNotFoundError) as e: usage_error("edit", str(e))
+    pipe, x, progress = a["pipe"], a["x"], not args.quiet
+    if args.invert is not None:
+        y = pipe.edit(x, args.invert, args.prompt, steps=a["steps"], guidance=a["guidance"], output="pt", progress=progress)
+        what = f"inverted under {args.invert!r} and redrawn, DDIM {a['steps']} steps, guidance {a['guidance']:g}"
+    elif a["mask"] is not None:
+        y = pipe.inpaint(x, a["mask"], args.prompt, steps=a["steps"], guidance=a["guidance"], strength=a["strength"], seed=args.seed, output="pt", progress=progress)
+        what = f"inpainted {int(a['mask'].sum())} of {a['mask'][0, 0].numel()} pixels, strength {a['strength']:g}, {a['steps']} steps, guidance {a['guidance']:g}, seed {args.seed}"
+    else:
+        y = pipe.img2img(x, args.prompt, strength=a["strength"], steps=a["steps"], guidance=a["guidance"], seed=args.seed, output="pt", progress=progress)
+        what = f"image-to-image, strength {a['strength']:g}, {a['steps']} steps, guidance {a['guidance']:g}, seed {args.seed}"
+    picture = to_pil(y[0])
+    scale = args.scale or max(1, min(a["input_size"]) // picture.width)
+    if scale > 1: picture = picture.resize((picture.width * scale, picture.height * scale), resample=Image.NEAREST)
+    a["out"].parent.mkdir(parents=True, exist_ok=True)
+    picture.save(a["out"])
+    print(f"{args.image} -> {args.prompt!r} ({what}): {a['out']} ({picture.width}x{picture.height} px)")
+    return y
+
 # %% ../nbs/91_cli.ipynb #f4e2d1cc
 def train_fingerprint(argv: list[str], steps: int = FINGERPRINT_STEPS) -> dict:
     "The fingerprint (chapter 04a) of the first `steps` optimizer steps of `diffnotes train ARGV`: the whole run's schedule, stopped early, in a temporary --out that is then deleted."
@@ -713,6 +796,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_command(sub)
     add_sample_command(sub)
     add_generate_command(sub)
+    add_edit_command(sub)
     add_reproduce_command(sub)
     return parser
 

@@ -18,7 +18,7 @@ __all__ = ['SHAPE_NAMES', 'COLOUR_NAMES', 'SIZE_NAMES', 'ATTRIBUTES', 'COLOUR_RG
            'POSITION_PHRASES', 'PAIR_SPLITS', 'MNIST_5K_FILE', 'IMAGE_EXTENSIONS', 'digits', 'shapes', 'describe',
            'colour_shape_pairs', 'caption_attribute_grid', 'captioned_attributes', 'draw_captioned', 'caption',
            'caption_attributes', 'captioned_sprites', 'mnist', 'fashion_mnist', 'mnist_5k_path', 'mnist_5k',
-           'image_folder', 'loader', 'to_pil']
+           'square_tensor', 'image_folder', 'loader', 'to_pil']
 
 # %% ../nbs/02a_data.ipynb #0f7a89b8
 def _split_indices(n: int, test_fraction: float, seed: int):
@@ -237,15 +237,20 @@ def mnist_5k(split: str = "train", pad: int = 2, test_per_class: int = 100, seed
 # %% ../nbs/02a_data.ipynb #75d3df80
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
+def square_tensor(im: Image.Image, size: int, mode: str = "RGB", resample=Image.Resampling.BICUBIC) -> torch.Tensor:
+    "PIL image `im` in `mode` ('RGB' or 'L'), centre-cropped to a square and resized to `size` x `size` with `resample`: a tensor (C, size, size) in [0, 1]."
+    im = im.convert(mode)
+    side = min(im.size)
+    left, top = (im.width - side) // 2, (im.height - side) // 2
+    im = im.crop((left, top, left + side, top + side)).resize((size, size), resample)
+    a = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255.0)
+    return a[None] if a.ndim == 2 else a.permute(2, 0, 1)
+
 def _load_square(path: Path, size: int, mode: str) -> torch.Tensor:
     try:
         with Image.open(path) as im: im = im.convert(mode)
     except (UnidentifiedImageError, OSError) as e: raise ValueError(f"cannot read image {path}: {e}") from None
-    side = min(im.size)
-    left, top = (im.width - side) // 2, (im.height - side) // 2
-    im = im.crop((left, top, left + side, top + side)).resize((size, size), Image.Resampling.BICUBIC)
-    a = torch.from_numpy(np.asarray(im, dtype=np.float32) / 255.0)
-    return a[None] if a.ndim == 2 else a.permute(2, 0, 1)
+    return square_tensor(im, size, mode)
 
 def image_folder(path, size: int = 16, channels: int = 3) -> torch.Tensor:
     "Every image under folder `path` as a tensor (n, `channels`, `size`, `size`) in [-1, 1], centre-cropped and resized."
