@@ -35,10 +35,8 @@ def image_batch(images, size: int = 32) -> torch.Tensor:
     return x.float()
 
 def mask_batch(mask, n: int, size: int = 32) -> torch.Tensor:
-    "A mask as a batch (n, 1, `size`, `size`) of 0 (keep) and 1 (redraw): a grey PIL image (white = redraw) or a tensor (size, size), (1, size, size) or (n, 1, size, size) in [0, 1], rounded at 0.5."
-    if isinstance(mask, Image.Image):
-        if mask.size != (size, size): raise ValueError(f"mask must be {size}x{size} like the images, got {mask.size[0]}x{mask.size[1]}")
-        m = square_tensor(mask, size, "L", Image.Resampling.BOX)
+    "A mask as a batch (n, 1, `size`, `size`) of 0 (keep) and 1 (redraw): a grey PIL image (white = redraw; centre-cropped and area-averaged as `image_batch` does a picture) or a tensor (size, size), (1, size, size) or (n, 1, size, size) in [0, 1], rounded at 0.5."
+    if isinstance(mask, Image.Image): m = square_tensor(mask, size, "L", Image.Resampling.BOX)
     elif isinstance(mask, torch.Tensor): m = mask.float()
     else: raise TypeError(f"mask must be a PIL image or a tensor, got {type(mask).__name__}")
     m = m.reshape(1, 1, size, size) if m.ndim == 2 and m.shape == (size, size) else (m[None] if m.ndim == 3 else m)
@@ -161,7 +159,8 @@ def invert(self: Pipeline, image, prompt, steps: int = INVERT_STEPS, progress: b
     x, ids = self._edit_inputs(image, prompt, "pt")
     _check_run(steps, 0.0, self.schedule.T)
     with torch.no_grad():
-        return ddim_invert(self.denoiser, self.schedule, self.vae.encode(x), steps, INVERT_SPACING, context=ids, progress=progress)
+        return ddim_invert(self.denoiser, self.schedule, self.vae.encode(x), steps, INVERT_SPACING, context=ids, progress=progress,
+                           prediction=self.prediction)
 
 @patch
 def edit(self: Pipeline, image, prompt, new_prompt, steps: int = INVERT_STEPS, guidance: float = 1.0, output: str = "pil", progress: bool = True):

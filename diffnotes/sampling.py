@@ -287,12 +287,14 @@ def sample_checkpoint(loaded, x_T: torch.Tensor, sampler: str | None = None, ste
 # %% ../nbs/05_sampling.ipynb #7ea80a8d
 @torch.no_grad()
 def ddim_invert(model, schedule: Schedule, x0: torch.Tensor, steps: int = 50, spacing: str = "leading",
-                context: torch.Tensor | None = None, progress: bool = False) -> torch.Tensor:
-    "Run deterministic DDIM backwards, from images `x0` to the noise `x_T` that DDIM (same steps and spacing) maps back to them."
+                context: torch.Tensor | None = None, progress: bool = False, prediction: str = "eps") -> torch.Tensor:
+    "Run deterministic DDIM backwards, from images `x0` to the noise `x_T` that DDIM (same steps and spacing) maps back to them; `prediction` is what `model` predicts ('eps', 'x0' or 'v'), turned into $\\hat\\epsilon$ at the timestep the model is told."
+    _check_prediction(prediction)
     ts = timesteps(schedule.T, steps, spacing).flip(0).tolist()
     x, ab_cur = x0.clone(), torch.tensor(1.0)
     for t in progress_bar(ts, desc="ddim inversion", disable=not progress):
-        eps = guided_output(model, x, torch.full((len(x),), t, dtype=torch.long, device=x.device), context)
+        tt = torch.full((len(x),), t, dtype=torch.long, device=x.device)
+        eps = schedule.convert(guided_output(model, x, tt, context), x, tt, prediction, "eps")
         ab_next = _alpha_bar(schedule, t)
         x0_hat = (x - (1 - ab_cur).sqrt() * eps) / ab_cur.sqrt()
         x, ab_cur = ab_next.sqrt() * x0_hat + (1 - ab_next).sqrt() * eps, ab_next
