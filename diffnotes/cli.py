@@ -18,7 +18,7 @@ from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, loa
                                   pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
                                   tensors_sha256)
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, square_tensor, to_pil
+from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
@@ -681,9 +681,7 @@ def _edit_args(args) -> dict:
     pipe.check_prompts([args.prompt] + ([args.invert] if args.invert is not None else []))
     size = pipe.vae.image_size
     x = image_batch(picture, size)
-    m = None
-    if mask is not None:
-        m = mask_batch((square_tensor(mask, size, "L", Image.Resampling.BOX) >= 0.5).float(), 1, size)
+    m = mask_batch(mask, 1, size) if mask is not None else None
     return dict(out=out, x=x, mask=m, pipe=pipe, steps=steps, strength=strength, guidance=guidance, input_size=picture.size)
 
 def run_edit(args) -> torch.Tensor:

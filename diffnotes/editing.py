@@ -57,9 +57,8 @@ def _edit_inputs(self: Pipeline, image, prompt, output: str):
     if output not in ("pil", "pt"): raise ValueError(f"output must be 'pil' or 'pt', got {output!r}")
     return x, self.tokenizer(self.check_prompts(prompts))
 
-@patch
-def _edit_output(self: Pipeline, z: torch.Tensor, output: str):
-    images = self.vae.decode(z).clamp(-1, 1)
+def _edit_output(images: torch.Tensor, output: str):
+    "Edited pictures (n, 3, H, W) in [-1, 1] as the caller asked: the tensor ('pt') or a list of PIL images ('pil')."
     return images if output == "pt" else [to_pil(im, nrow=1, padding=0) for im in images]
 
 def _check_run(steps, guidance, T: int):
@@ -94,7 +93,7 @@ def img2img(self: Pipeline, image, prompt, strength: float = DEFAULT_STRENGTH, s
         noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed))
         z = sample(self.denoiser, self.schedule, noised_start(self.schedule, z0, noise, start, steps), DEFAULT_T2I_SAMPLER, steps,
                    spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids, guidance=guidance, start_step=start, progress=progress)
-    return self._edit_output(z, output)
+        return _edit_output(self.vae.decode(z).clamp(-1, 1), output)
 
 # %% ../nbs/10_editing.ipynb #e1000027
 def masked_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tensor, noise: torch.Tensor, x_T: torch.Tensor | None = None, **sample_kwargs) -> torch.Tensor:
@@ -147,8 +146,7 @@ def inpaint(self: Pipeline, image, mask, prompt, steps: int = DEFAULT_T2I_STEPS,
                           sampler=DEFAULT_T2I_SAMPLER, steps=steps, spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids,
                           guidance=guidance, start_step=start, progress=progress)
         images = self.vae.decode(z).clamp(-1, 1)
-    if paste: images = m * images + (1 - m) * x
-    return images if output == "pt" else [to_pil(im, nrow=1, padding=0) for im in images]
+    return _edit_output(m * images + (1 - m) * x if paste else images, output)
 
 # %% ../nbs/10_editing.ipynb #e1000042
 INVERT_STEPS, INVERT_SPACING = 50, "leading"
@@ -171,4 +169,4 @@ def edit(self: Pipeline, image, prompt, new_prompt, steps: int = INVERT_STEPS, g
     with torch.no_grad():
         z = sample(self.denoiser, self.schedule, z_T, "ddim", steps, spacing=INVERT_SPACING, prediction=self.prediction, context=new_ids,
                    guidance=guidance, progress=progress)
-    return self._edit_output(z, output)
+        return _edit_output(self.vae.decode(z).clamp(-1, 1), output)

@@ -16,10 +16,10 @@ from .data import COLOUR_RGB, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, 
 __all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'SHIPPED_SPRITE_JUDGE', 'DigitClassifier',
            'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy',
            'frechet_distance', 'digit_fd', 'digit_fd_floor', 'classes_in_turn', 'mnist_fd_floor', 'frechet_interval',
-           'digit_fd_interval', 'mean_colour', 'dominant_colour', 'ShapeClassifier', 'train_shape_classifier',
-           'judge_sprites', 'sprite_accuracy', 'sprite_position', 'train_captioned_judge', 'save_captioned_judge',
-           'captioned_judge', 'judge_captioned', 'captioned_hits', 'captioned_accuracy', 'captioned_features',
-           'captioned_fd', 'wilson_interval']
+           'digit_fd_interval', 'lit_pixels', 'mean_colour', 'dominant_colour', 'ShapeClassifier',
+           'train_shape_classifier', 'judge_sprites', 'sprite_accuracy', 'sprite_position', 'train_captioned_judge',
+           'save_captioned_judge', 'captioned_judge', 'judge_captioned', 'captioned_hits', 'captioned_accuracy',
+           'captioned_features', 'captioned_fd', 'wilson_interval']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
@@ -156,11 +156,15 @@ def digit_fd_interval(samples: torch.Tensor, reference: torch.Tensor, clf: Digit
     return frechet_interval(clf.features(samples.clamp(-1, 1)), clf.features(reference), n_boot=n_boot, seed=seed)
 
 # %% ../nbs/92_metrics.ipynb #1e4dc77a
-def mean_colour(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
-    "Mean RGB in [0, 1] of each sprite's lit pixels (brightness above `threshold`); x (n, 3, h, w) in [-1, 1]."
+def lit_pixels(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
+    "The sprite's pixels, (n, h, w) booleans: those whose brightest channel, on [0, 1], is above `threshold`; x (n, 3, h, w) in [-1, 1]."
     if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"x must have shape (n, 3, h, w), got {tuple(x.shape)}")
+    return ((x.clamp(-1, 1) + 1) / 2).amax(1) > threshold
+
+def mean_colour(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
+    "Mean RGB in [0, 1] of each sprite's lit pixels (`lit_pixels`); x (n, 3, h, w) in [-1, 1]."
+    lit = lit_pixels(x, threshold)[:, None].float()
     rgb = (x.clamp(-1, 1) + 1) / 2
-    lit = (rgb.amax(1, keepdim=True) > threshold).float()
     return (rgb * lit).sum((2, 3)) / lit.sum((2, 3)).clamp(min=1)
 
 def dominant_colour(x: torch.Tensor) -> torch.Tensor:
@@ -227,8 +231,7 @@ def sprite_accuracy(x: torch.Tensor, attributes: torch.Tensor) -> dict:
 # %% ../nbs/92_metrics.ipynb #ad5a9f43
 def sprite_position(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
     "Index into `POSITION_NAMES` (left, right, top, bottom) of each sprite: the direction in which its lit pixels' centre of mass lies farthest from the middle."
-    if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"x must have shape (n, 3, h, w), got {tuple(x.shape)}")
-    lit = (((x.clamp(-1, 1) + 1) / 2).amax(1) > threshold).float()
+    lit = lit_pixels(x, threshold).float()
     c = (torch.arange(x.shape[-1], dtype=torch.float32) + 0.5) / x.shape[-1] * 2 - 1
     mass = lit.sum((1, 2)).clamp(min=1)
     cx, cy = (lit * c[None, None, :]).sum((1, 2)) / mass, (lit * -c[None, :, None]).sum((1, 2)) / mass
