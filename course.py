@@ -3,6 +3,7 @@
 
     python3 course.py lab     # set up, then open the course in JupyterLab
     python3 course.py test    # set up, then run every notebook as a test (nbdev_test, test mode)
+    python3 course.py test --slow 91_cli   # ... also the cells marked `#| slow` (91: every shipped model reproduced)
     python3 course.py setup   # only set up: .venv with the package in editable mode and its dev extras
 
 Set-up is idempotent: the virtual environment `.venv` is created once, and the
@@ -54,9 +55,9 @@ def resolve_notebook(name: str) -> Path:
     print(f"course.py test: error: no notebook {name!r} (looked in . and nbs/)" + (f"; did you mean {', '.join(close)}?" if close else ""), file=sys.stderr)
     sys.exit(2)
 
-def test(nbs):
+def test(nbs, slow: bool = False):
     """Run each notebook through `nbdev_test` (which sets IN_TEST); print a line per notebook and a total.
-    A notebook passes only if nbdev_test exits 0 *and* reports that it ran it ("Success.")."""
+    A notebook passes only if nbdev_test exits 0 *and* reports that it ran it ("Success."). With `slow`, cells marked `#| slow` run too."""
     if not nbs:
         print("course.py test: error: no notebooks found under nbs/", file=sys.stderr)
         print("0 passed, 1 failed", flush=True)
@@ -64,7 +65,7 @@ def test(nbs):
     passed, failed = [], []
     for nb in nbs:
         start = time.time()
-        res = run([BIN / "nbdev_test", "--path", nb], cwd=ROOT, capture_output=True, text=True)
+        res = run([BIN / "nbdev_test", "--path", nb, *(["--flags", "slow"] if slow else [])], cwd=ROOT, capture_output=True, text=True)
         sys.stdout.write(res.stdout); sys.stderr.write(res.stderr)
         ok = res.returncode == 0 and "Success." in res.stdout + res.stderr
         if res.returncode == 0 and not ok: print(f"nbdev_test ran nothing in {nb.name} (no 'Success.')", flush=True)
@@ -85,13 +86,14 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="create .venv and install diffnotes with its dev extras")
     p_test = sub.add_parser("test", help="set up, then run the notebooks as tests")
+    p_test.add_argument("--slow", action="store_true", help="also run the cells marked `#| slow` (chapter 91: every shipped model reproduced, about 3 minutes more)")
     p_test.add_argument("notebooks", nargs="*", help="notebooks to test, as paths or bare names in nbs/ (e.g. 05_sampling); default: all under nbs/")
     sub.add_parser("lab", help="set up, then open the course in JupyterLab (extra arguments go to jupyter lab)")
     args, extra = parser.parse_known_args()
     if extra and args.command != "lab": parser.error(f"unrecognized arguments: {' '.join(extra)}")
     chosen = ([resolve_notebook(p) for p in args.notebooks] or notebooks()) if args.command == "test" else []   # names checked before any set-up
     setup()
-    if args.command == "test": sys.exit(test(chosen))
+    if args.command == "test": sys.exit(test(chosen, args.slow))
     if args.command == "lab": lab(extra)
 
 if __name__ == "__main__":

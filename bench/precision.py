@@ -6,7 +6,7 @@
 (1) Speed. For the digits U-Net (16x16), the latent U-Net (4x4x4) and diffusers' UNet2DModel
 shaped like the digits U-Net, under the same autocast: a training step (forward, backward,
 AdamW, batch 64) and a sampling step (a forward pass without gradients, batch 256), in fp32 and
-under bf16 autocast (`diffnotes.train.in_precision`), rounds alternated in one run so that the
+under bf16 autocast (`diffnotes.hardware.in_precision`), rounds alternated in one run so that the
 machine's load affects both alike; median of the rounds.
 (2) With --quality: the shipped `digits` model sampled by DPM-Solver++(2M) on the logsnr grid at 10
 and 20 calls, 400 samples, fp32 against bf16 (the network only), Fréchet distance with bootstrap
@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from _results import write_section
 from diffnotes.data import digits
 from diffnotes.noise import Schedule
-from diffnotes.train import in_precision
+from diffnotes.hardware import in_precision
 from diffnotes.unet import digits_model, count_parameters
 from diffnotes.vae import latent_model
 
@@ -131,7 +131,7 @@ def main():
               f"torch {torch.__version__}, {args.threads} threads; median of {args.rounds} alternated rounds.")
     out = [f"## fp32 against bf16\n\nCommand: `python bench/precision.py --rounds {args.rounds}{' --quality --minutes %g' % args.minutes if args.quality else ''}`. {header}\n",
            "### Speed\n\nTraining step: forward, backward and AdamW at batch 64; sampling step: one forward pass at batch 256, no gradients. "
-           "bf16 is autocast on the network only (`diffnotes.train.in_precision`).\n\n" + speed(args.rounds) + "\n"]
+           "bf16 is autocast on the network only (`diffnotes.hardware.in_precision`).\n\n" + speed(args.rounds) + "\n"]
     print(out[0]); print(out[1], flush=True)
     if args.quality:
         out.append("### Quality\n\n" + quality(args.minutes) + "\n"); print(out[-1], flush=True)

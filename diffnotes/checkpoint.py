@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoints.ipynb #ada54e0a
 from __future__ import annotations
-import dataclasses, hashlib, importlib, inspect, json, os, secrets, time
+import dataclasses, hashlib, importlib, inspect, json, os, re, secrets, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,30 +14,34 @@ import torch.nn as nn
 from fastcore.basics import patch
 from safetensors.torch import load as st_load, save as st_save
 
+from .hardware import atomic_path, device_of, resolve_device
 from .noise import Schedule
-from .train import Trainer, TrainConfig
+from .train import DiffusionObjective, Trainer, TrainConfig
 from .unet import UNet
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'MODEL_CLASSES', 'RESUMABLE_CHANGES', 'FINGERPRINT_STEPS', 'FINGERPRINT_RTOL', 'tensors_sha256',
-           'write_checkpoint', 'read_config', 'read_tensors', 'register_model_class', 'model_config', 'build_model',
-           'load_weights', 'schedule_config', 'schedule_from_config', 'check_model_matches', 'objective_config',
-           'objective_from_config', 'run_config', 'run_weights', 'Checkpointing', 'pretrained_manifest',
-           'shipped_models', 'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'LoadedModel',
-           'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
+__all__ = ['CHECKPOINT_FORMAT', 'CONFIG_KEYS', 'SAFETENSORS_NAME', 'MODEL_CLASSES', 'SCHEDULE_CLASSES', 'OBJECTIVE_CLASSES',
+           'CHECKPOINT_MODULES', 'SCHEDULE_KINDS', 'RESUMABLE_CHANGES', 'PREDICTION_TYPES', 'FINGERPRINT_STEPS',
+           'FINGERPRINT_RTOL', 'tensors_sha256', 'write_checkpoint', 'read_config', 'read_tensors',
+           'register_model_class', 'register_schedule_class', 'register_objective_class', 'checked_kwargs',
+           'model_config', 'build_model', 'load_weights', 'schedule_config', 'schedule_from_config',
+           'check_model_matches', 'objective_config', 'objective_from_config', 'run_config', 'run_weights',
+           'Checkpointing', 'pretrained_manifest', 'checkpoint_kind', 'shipped_models', 'pretrained_path',
+           'resolve_checkpoint', 'latent_reference', 'LoadedModel', 'load_checkpoint', 'sampling_weights',
+           'slim_checkpoint', 'match_fingerprint']
 
 # %% ../nbs/04a_checkpoints.ipynb #82d9ea7a
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
+CONFIG_KEYS = ("format", "version", "model_class", "model_module", "model", "schedule", "objective", "prediction", "data", "train", "precision",
+               "step", "epoch", "seconds", "seed", "processes", "diffnotes", "extra", "optimizer", "ema_updates", "slim", "trained_on", "scale",
+               "tokenizer", "files", "sha256")   # the top-level keys a checkpoint's config.json may hold; any other is refused
+SAFETENSORS_NAME = re.compile(r"[a-z_]+-[0-9a-f]{8}\.safetensors")   # how `write_checkpoint` names a tensor file: no folder, no other suffix
 
 def _write_atomic(path: Path, data: bytes):
-    "Write `data` to `path` through a temporary file in the same folder and an atomic rename."
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
-    try:
+    "Write `data` to `path` through a temporary file in the same folder, synced, and an atomic rename (chapter 93's `atomic_path`)."
+    with atomic_path(path) as tmp:
         with open(tmp, "wb") as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
 
 def _sha256(data: bytes) -> str: return hashlib.sha256(data).hexdigest()
 
@@ -51,14 +55,20 @@ def tensors_sha256(named: dict[str, torch.Tensor]) -> str:
 
 def write_checkpoint(path, config: dict, tensors: dict[str, dict[str, torch.Tensor]]):
     "Write a checkpoint folder: one safetensors file per entry of `tensors` (e.g. 'weights', 'state'), then `config.json` naming them."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    path = Path(path); created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
     token, files, sums = secrets.token_hex(4), {}, {}
-    for kind, named in tensors.items():
-        data = _serialise(named)
-        files[kind] = f"{kind}-{token}.safetensors"; sums[kind] = _sha256(data)
-        _write_atomic(path / files[kind], data)
-    config = {"format": CHECKPOINT_FORMAT, "version": 1, **config, "files": files, "sha256": sums}
-    _write_atomic(path / "config.json", json.dumps(config, indent=1).encode())
+    try:
+        for kind, named in tensors.items():
+            data = _serialise(named)
+            files[kind] = f"{kind}-{token}.safetensors"; sums[kind] = _sha256(data)
+            _write_atomic(path / files[kind], data)
+        config = {"format": CHECKPOINT_FORMAT, "version": 1, **config, "files": files, "sha256": sums}
+        _write_atomic(path / "config.json", json.dumps(config, indent=1).encode())
+    except BaseException:                                   # a full disk, an error, Ctrl-C: take back what this save wrote
+        for name in files.values(): (path / name).unlink(missing_ok=True)
+        if created and not any(path.iterdir()): path.rmdir()
+        raise
     for old in path.glob("*.safetensors"):
         if old.name not in files.values(): old.unlink()
     return path
@@ -67,8 +77,15 @@ def read_config(path) -> dict:
     "The `config.json` of checkpoint folder `path`, with a clear error if it is missing or not a diffnotes checkpoint."
     path = Path(path)
     if not (path / "config.json").is_file(): raise FileNotFoundError(f"no checkpoint at {path} (config.json is missing)")
-    config = json.loads((path / "config.json").read_text())
-    if config.get("format") != CHECKPOINT_FORMAT: raise ValueError(f"{path / 'config.json'} is not a diffnotes checkpoint")
+    try: config = json.loads((path / "config.json").read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise ValueError(f"{path / 'config.json'} is not valid JSON: {e}") from None
+    if not isinstance(config, dict) or config.get("format") != CHECKPOINT_FORMAT: raise ValueError(f"{path / 'config.json'} is not a diffnotes checkpoint")
+    unknown = sorted(set(config) - set(CONFIG_KEYS))
+    if unknown: raise ValueError(f"{path / 'config.json'}: unknown key {unknown[0]!r} (a checkpoint records only {', '.join(CONFIG_KEYS)})")
+    files = config.get("files")
+    if not isinstance(files, dict) or not isinstance(config.get("sha256"), dict) or any(
+            not isinstance(f, str) or not SAFETENSORS_NAME.fullmatch(f) or k not in config["sha256"] for k, f in files.items()):
+        raise ValueError(f"{path / 'config.json'}: `files` must name plain KIND-ID.safetensors files in this folder, each with its SHA-256")
     return config
 
 def read_tensors(path, kind: str = "weights", verify: bool = True) -> dict[str, torch.Tensor]:
@@ -80,56 +97,91 @@ def read_tensors(path, kind: str = "weights", verify: bool = True) -> dict[str, 
     return st_load(data)
 
 # %% ../nbs/04a_checkpoints.ipynb #e8552e41
-MODEL_CLASSES: dict[str, type] = {}
+MODEL_CLASSES: dict[str, type] = {}        # what a checkpoint may name as its model ...
+SCHEDULE_CLASSES: dict[str, type] = {}     # ... as a schedule other than chapter 02's `Schedule` (chapter 08's `FlowSchedule`) ...
+OBJECTIVE_CLASSES: dict[str, type] = {}    # ... and as a training objective other than the diffusion loss (chapter 08's `FlowObjective`)
+CHECKPOINT_MODULES = ("diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics")   # later chapters whose classes register on import
+SCHEDULE_KINDS = ("linear", "scaled_linear", "cosine")
 
 def register_model_class(cls: type) -> type:
     "Allow checkpoints to rebuild `cls` (which must take its `config` dict as keyword arguments); usable as a decorator."
     MODEL_CLASSES[cls.__name__] = cls
-    cls._checkpointable = True
+    cls._checkpoint_kind = "model"
     return cls
+
+def register_schedule_class(cls: type) -> type:
+    "Allow checkpoints to rebuild schedule class `cls` from its `params` (keyword arguments of its constructor); usable as a decorator."
+    SCHEDULE_CLASSES[cls.__name__] = cls
+    cls._checkpoint_kind = "schedule"
+    return cls
+
+def register_objective_class(cls: type) -> type:
+    "Allow checkpoints to rebuild objective class `cls` from its `params` (keyword arguments of its constructor); usable as a decorator."
+    OBJECTIVE_CLASSES[cls.__name__] = cls
+    cls._checkpoint_kind = "objective"
+    return cls
+
+def _registered(registry: dict, what: str, name, module, path="") -> type:
+    """The class a checkpoint names: one in `registry`, or one that a module of `CHECKPOINT_MODULES` registered as a `what` when imported.
+    `module` may only be the module of a registered class or one of `CHECKPOINT_MODULES`; no other module is imported, and nothing but a
+    class registered for this role is ever returned (no function, no private name, no class registered for another role)."""
+    homes = {c.__module__ for c in registry.values()} | set(CHECKPOINT_MODULES)
+    if module is not None and module not in homes:
+        raise ValueError(f"checkpoint {path}: {what} module {module!r} is not one that defines checkpointable classes ({', '.join(sorted(homes))})")
+    cls = registry.get(name) if isinstance(name, str) else None
+    if cls is None and module in CHECKPOINT_MODULES and isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
+        found = getattr(importlib.import_module(module), name, None)      # a later chapter's module registers its classes on import
+        if isinstance(found, type) and found.__dict__.get("_checkpoint_kind") == what: cls = found
+    if cls is None:
+        raise ValueError(f"checkpoint {path}: unknown {what} class {name!r} (registered: {', '.join(sorted(registry))}); import the module that defines it")
+    return cls
+
+def checked_kwargs(fn, kwargs, what: str, path="") -> dict:
+    "`kwargs` (from a checkpoint's config.json) if every key is a named parameter of `fn`, else a ValueError naming the first unknown key."
+    if not isinstance(kwargs, dict): raise ValueError(f"checkpoint {path}: the {what} arguments must be a JSON object, got {type(kwargs).__name__}")
+    params = inspect.signature(fn).parameters
+    named = [k for k, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for k in kwargs:
+        if k not in named: raise ValueError(f"checkpoint {path}: unknown key {k!r} in the {what} arguments (it takes {', '.join(named)})")
+    return kwargs
 
 def model_config(model: nn.Module) -> dict:
     "What a checkpoint records to rebuild `model`: its class, the module defining it, and its constructor arguments (`model.config`)."
     return {"model_class": type(model).__name__, "model_module": type(model).__module__, "model": model.config}
 
 def build_model(config: dict, path="") -> nn.Module:
-    "A new model of the class and constructor arguments recorded in a checkpoint's `config`."
-    name, module = config["model_class"], config.get("model_module", "")
-    cls = MODEL_CLASSES.get(name)
-    if cls is None and module.startswith("diffnotes."): cls = getattr(importlib.import_module(module), name, None)   # a later chapter's class
-    if cls is None or not getattr(cls, "_checkpointable", False):
-        raise ValueError(f"checkpoint {path} holds an unknown model class {name!r} (known: {sorted(MODEL_CLASSES)}); import the module that defines it")
-    return cls(**config["model"])
+    "A new model of the registered class and the constructor arguments recorded in a checkpoint's `config` (unknown arguments refused)."
+    cls = _registered(MODEL_CLASSES, "model", config.get("model_class"), config.get("model_module"), path)
+    try: return cls(**checked_kwargs(cls, config.get("model", {}), f"{cls.__name__} model", path))
+    except (TypeError, RuntimeError) as e: raise ValueError(f"checkpoint {path}: its {cls.__name__} arguments are invalid: {e}") from None
 
 def load_weights(model: nn.Module, tensors, prefix: str) -> nn.Module:
     "Load into `model` the tensors whose names start with `prefix` ('model.' or 'ema.'), prefix removed; `tensors` is a dict or a checkpoint folder."
     if not isinstance(tensors, dict): tensors = read_tensors(tensors, "weights")
     picked = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
     if not picked: raise ValueError(f"no weights under the prefix {prefix!r} (prefixes present: {sorted({k.split('.', 1)[0] + '.' for k in tensors})})")
-    model.load_state_dict(picked)
+    try: model.load_state_dict(picked)
+    except RuntimeError as e: raise ValueError(f"the weights do not fit the {type(model).__name__}: {str(e).splitlines()[1].strip() if len(str(e).splitlines()) > 1 else e}") from None
     return model
 
-def _later_class(config: dict, what: str) -> type:
-    "The class a config names by `class` and `module` (a module of `diffnotes`, imported if need be: a later chapter's)."
-    module, name = config.get("module", ""), config.get("class")
-    if not module.startswith("diffnotes."): raise ValueError(f"unknown {what} {name!r} from module {module!r} (only diffnotes' own are rebuilt)")
-    cls = getattr(importlib.import_module(module), name, None)
-    if cls is None: raise ValueError(f"unknown {what} {name!r}: {module} has no such class")
-    return cls
-
 def schedule_config(schedule) -> dict:
-    "A JSON-able description of `schedule` from which `schedule_from_config` rebuilds it: a `Schedule`, or a later chapter's schedule with `params` (chapter 08's `FlowSchedule`)."
+    "A JSON-able description of `schedule` from which `schedule_from_config` rebuilds it: a `Schedule`, or a registered schedule class with `params` (chapter 08's `FlowSchedule`)."
     if not isinstance(schedule, Schedule): return {"kind": "class", "class": type(schedule).__name__, "module": type(schedule).__module__, **schedule.params}
     if schedule.kind == "custom": return {"kind": "custom", "betas": schedule.betas.tolist()}
     return {"kind": schedule.kind, "zero_snr": schedule.zero_snr, **schedule.params}
 
-def schedule_from_config(config: dict):
-    "Inverse of `schedule_config`."
-    config = dict(config); kind = config.pop("kind")
-    if kind == "class": return _later_class(config, "schedule")(**{k: v for k, v in config.items() if k not in ("class", "module")})
-    if kind == "custom": return Schedule(config["betas"])
-    if kind not in ("linear", "scaled_linear", "cosine"): raise ValueError(f"unknown schedule kind {kind!r}")
-    return getattr(Schedule, kind)(**config)
+def schedule_from_config(config: dict, path=""):
+    "Inverse of `schedule_config`: only chapter 02's recipes, custom betas, or a registered schedule class, with its own arguments."
+    if not isinstance(config, dict): raise ValueError(f"checkpoint {path}: the schedule must be a JSON object")
+    config = dict(config); kind = config.pop("kind", None)
+    if kind == "class":
+        cls = _registered(SCHEDULE_CLASSES, "schedule", config.pop("class", None), config.pop("module", None), path)
+        return cls(**checked_kwargs(cls, config, f"{cls.__name__} schedule", path))
+    if kind == "custom":
+        if set(config) - {"betas"}: raise ValueError(f"checkpoint {path}: unknown key {sorted(set(config) - {'betas'})[0]!r} in the custom schedule (it takes betas)")
+        return Schedule(config.get("betas"))
+    if kind not in SCHEDULE_KINDS: raise ValueError(f"checkpoint {path}: unknown schedule kind {kind!r} (known: {', '.join(SCHEDULE_KINDS)}, custom, class)")
+    return getattr(Schedule, kind)(**checked_kwargs(getattr(Schedule, kind), config, f"{kind} schedule", path))
 
 def _config_diff(saved: dict, given: dict) -> str:
     keys = sorted(set(saved) | set(given))
@@ -170,11 +222,15 @@ def objective_config(objective) -> dict:
     "A JSON-able description of a training objective: its class, its module and its `params`."
     return {"class": type(objective).__name__, "module": type(objective).__module__, **objective.params}
 
-def objective_from_config(config: dict):
-    "What `Trainer` takes to continue a run saved with `config`: its `Schedule` for a diffusion run (older checkpoints record no objective), else the objective rebuilt."
-    saved = config.get("objective", {"class": "DiffusionObjective"})
-    if saved["class"] == "DiffusionObjective": return schedule_from_config(config["schedule"])
-    return _later_class(saved, "objective")(**{k: v for k, v in saved.items() if k not in ("class", "module")})
+def objective_from_config(config: dict, path=""):
+    "What `Trainer` takes to continue a run saved with `config`: its `Schedule` for a diffusion run (older checkpoints record no objective), else the registered objective rebuilt."
+    saved = dict(config.get("objective", {"class": "DiffusionObjective"}))
+    name, module = saved.pop("class", None), saved.pop("module", None)
+    if name == "DiffusionObjective":
+        checked_kwargs(DiffusionObjective, saved, "DiffusionObjective objective", path)
+        return schedule_from_config(config["schedule"], path)
+    cls = _registered(OBJECTIVE_CLASSES, "objective", name, module, path)
+    return cls(**checked_kwargs(cls, saved, f"{cls.__name__} objective", path))
 
 def run_config(trainer: Trainer) -> dict:
     "Everything about a training run that is not a tensor: the model, objective, schedule, what the model predicts, data, `TrainConfig`, step and clock."
@@ -242,7 +298,7 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
         raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} images of shape {tuple(saved['data']['shape'])}, got {tuple(x.shape)}")
     out = out if out is not None else path
     callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
-    trainer = cls(build_model(saved, path), objective_from_config(saved), x, context, new, data=saved["data"]["name"],
+    trainer = cls(build_model(saved, path), objective_from_config(saved, path), x, context, new, data=saved["data"]["name"],
                   out=out, callbacks=callbacks, **{"extra": saved.get("extra"), **kwargs})
     tensors = read_tensors(path, "weights")
     load_weights(trainer.model, tensors, "model.")
@@ -258,6 +314,11 @@ def pretrained_manifest() -> dict:
     "The manifest of the checkpoints shipped with the package: name -> command, seed, seconds, sha256, ..."
     from importlib.resources import files
     return json.loads(files("diffnotes").joinpath("pretrained/manifest.json").read_text())
+
+def checkpoint_kind(config: dict) -> str:
+    "What a checkpoint holds, as the manifest records it: 'text-to-image', 'denoiser', or else its model class (a VAE, a CLIP, a judge)."
+    if config.get("extra", {}).get("context", {}).get("kind") == "words": return "text-to-image"
+    return "denoiser" if "schedule" in config else config.get("model_class", "unknown")
 
 def shipped_models() -> list[str]:
     "The names of the checkpoints shipped with the package."
@@ -288,6 +349,8 @@ def latent_reference(ckpt) -> dict:
     return {"vae": name, "sha256": read_config(path)["sha256"]["weights"]}
 
 # %% ../nbs/04a_checkpoints.ipynb #9a65018e
+PREDICTION_TYPES = ("eps", "x0", "v", "velocity")   # what a checkpoint may say its denoiser predicts (velocity: a flow model, chapter 08)
+
 @dataclass
 class LoadedModel:
     "What `load_checkpoint` returns: the model (eval mode) and everything needed to sample from it."
@@ -298,6 +361,17 @@ class LoadedModel:
     decode: Callable | None        # latents -> pixels for a latent model, else None
     config: dict
     path: Path
+
+    def to(self, device) -> "LoadedModel":
+        "Move the model (and a latent model's decoder) to `device` ('cpu', 'cuda', 'mps', 'auto'); returns self, as `nn.Module.to` does."
+        device = resolve_device(device)
+        self.model.to(device)
+        owner = getattr(self.decode, "__self__", None)          # the decoder is a bound method of the autoencoder
+        if isinstance(owner, nn.Module): owner.to(device)
+        return self
+
+    @property
+    def device(self) -> torch.device: return device_of(self.model)
 
 def _latent_decoder(config: dict, device) -> Callable | None:
     "The decoder of the autoencoder a latent checkpoint names, checked against the SHA-256 it recorded."
@@ -310,7 +384,8 @@ def _latent_decoder(config: dict, device) -> Callable | None:
     return ae.model.decode
 
 def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, device=None) -> LoadedModel:
-    "Load checkpoint `ckpt` (a folder or a shipped name) into `model` (or a model rebuilt from its config); `ema` picks the averaged weights when present."
+    "Load checkpoint `ckpt` (a folder or a shipped name) into `model` (or a model rebuilt from its config) on `device` (default: `default_device()`, chapter 93); `ema` picks the averaged weights when present."
+    device = resolve_device(device)
     path = resolve_checkpoint(ckpt)
     config = read_config(path)
     if model is None: model = build_model(config, path)
@@ -319,9 +394,11 @@ def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, devi
     has = lambda p: any(k.startswith(p) for k in tensors)
     load_weights(model, tensors, "ema." if (ema and has("ema.")) or not has("model.") else "model.")
     denoiser = "schedule" in config
-    return LoadedModel(model=model.to(device or "cpu").eval(),
-                       schedule=schedule_from_config(config["schedule"]) if denoiser else None,
-                       prediction=(config.get("prediction") or config.get("train", {}).get("prediction") or "eps") if denoiser else None,
+    prediction = (config.get("prediction") or config.get("train", {}).get("prediction") or "eps") if denoiser else None
+    if denoiser and prediction not in PREDICTION_TYPES: raise ValueError(f"checkpoint {path}: unknown prediction type {prediction!r} (known: {', '.join(PREDICTION_TYPES)})")
+    return LoadedModel(model=model.to(device).eval(),
+                       schedule=schedule_from_config(config["schedule"], path) if denoiser else None,
+                       prediction=prediction,
                        shape=tuple(config["data"]["shape"]) if "shape" in config.get("data", {}) else None,
                        decode=_latent_decoder(config, device), config=config, path=path)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_cli.ipynb #a56ba98f
 from __future__ import annotations
-import argparse, contextlib, io, math, shlex, signal, sys, tempfile, time
+import argparse, contextlib, errno, io, math, os, shlex, signal, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,7 +23,8 @@ from .noise import PREDICTIONS, Schedule
 from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
-from .train import BF16_MIN_SPEEDUP, PRECISIONS, Trainer, TrainConfig, resolve_precision
+from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
+from .train import Trainer, TrainConfig
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
 from .flow import VELOCITY, FlowObjective
@@ -32,13 +33,15 @@ from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2
                                      load_pipeline, save_clip, t2i_model, train_clip, zero_shot_attributes)
 
 # %% auto #0
-__all__ = ['RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'OBJECTIVES',
-           'FLOW_GRID_SAMPLER', 'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES', 'GENERATE_BATCH',
-           'VERDICTS', 'positive_int', 'usage_error', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
-           'build_trainer', 'run_train', 'context_from_args', 'cli_spacing', 'default_sampler', 'default_batch_size',
-           'add_sample_command', 'run_sample', 'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit',
-           'train_fingerprint', 'reproducible_models', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main',
-           'run_cli']
+__all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT',
+           'OBJECTIVES', 'FLOW_GRID_SAMPLER', 'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES',
+           'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'usage_error', 'shipped_of_kind',
+           'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side', 'check_scale', 'add_toy_command',
+           'run_toy', 'TrainRecipe', 'add_train_command', 'build_trainer', 'run_train', 'context_from_args',
+           'cli_spacing', 'default_sampler', 'default_batch_size', 'add_sample_command', 'run_sample',
+           'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
+           'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
+           'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -52,6 +55,52 @@ def usage_error(command: str, message: str):
     "Report a bad argument the way argparse does: `diffnotes COMMAND: error: message` on stderr, exit status 2."
     print(f"diffnotes {command}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+def shipped_of_kind(kind: str) -> list[str]:
+    "The shipped models of `kind` (chapter 04a's `checkpoint_kind`) as the manifest lists them: `--help` reads no checkpoint, and works in a package without them."
+    try: return sorted(n for n, e in pretrained_manifest().items() if e.get("kind") == kind)
+    except (OSError, ValueError): return []
+
+def add_device_option(p):
+    "The `--device` option that `train`, `sample`, `generate`, `edit` and `reproduce` share."
+    p.add_argument("--device", default="auto", help="where the networks run: auto (default: CUDA, then Apple's MPS, then the CPU; the environment variable "
+                   "DIFFNOTES_DEVICE overrides it), cpu, cuda, cuda:N or mps")
+
+def finite(option: str, value: float) -> float:
+    "`value` if it is a finite number, else a ValueError naming `option` (argparse's float() accepts nan and inf; the range checks come after)."
+    if not math.isfinite(value): raise ValueError(f"{option} must be a finite number, got {value:g}")
+    return value
+
+def _writable(path: Path, option: str):
+    "Refuse, before any work, an output whose nearest existing folder cannot be written to (read-only, or not ours)."
+    parent = next((p for p in [path, *path.parents] if p.exists()), Path("."))
+    if parent.is_dir() and not os.access(parent, os.W_OK): raise ValueError(f"{option} {path}: the folder {parent} is not writable")
+
+def save_picture(picture: Image.Image, path: Path):
+    "Save a PIL picture under a temporary name and rename it when written (no half-written PNG under `path`; a full disk is one line)."
+    with atomic_path(path) as tmp: picture.save(tmp, format=Image.registered_extensions()[path.suffix.lower()])
+
+@contextlib.contextmanager
+def npy_writer(path: Path, shape: tuple):
+    "A float32 .npy memory map of `shape` to fill batch by batch: its space is claimed first, and it gets the name `path` only once written and flushed."
+    with atomic_path(path) as tmp:
+        store = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=shape)
+        reserve(tmp, os.path.getsize(tmp))
+        yield store
+        store.flush(); del store
+
+MAX_GRID_SIDE = 8192   # pixels: the widest or tallest picture --scale may make (8192 x 8192 RGB is 200 MB in memory)
+
+def grid_side(n: int, shape: tuple, nrow: int) -> int:
+    "The longer side, in pixels, of `to_pil`'s grid of `n` images of `shape` (C, H, W), `nrow` per row, with its 1-pixel padding."
+    cols = min(nrow, n); rows = math.ceil(n / cols)
+    return max(cols * (shape[-1] + 1) + 1, rows * (shape[-2] + 1) + 1)
+
+def check_scale(scale: int | None, side: int) -> int | None:
+    "Refuse a --scale that would make a picture over `MAX_GRID_SIDE` pixels on a side, before any work."
+    if scale is not None and side * scale > MAX_GRID_SIDE:
+        raise ValueError(f"--scale {scale} would make a picture {side * scale} pixels on a side; at most {MAX_GRID_SIDE} (--scale {max(1, MAX_GRID_SIDE // side)} or less here)")
+    return scale
 
 # %% ../nbs/91_cli.ipynb #323d6ff0
 def add_toy_command(subparsers):
@@ -76,9 +125,9 @@ def run_toy(args) -> ToyResult:
     if args.out.exists() and not args.out.is_dir(): raise SystemExit(f"diffnotes toy: error: --out {args.out} exists and is not a folder")
     res = fit_toy(args.data, n=args.n, seed=args.seed, steps=args.steps, batch_size=args.batch_size, progress=not args.quiet)
     args.out.mkdir(parents=True, exist_ok=True)
-    np.save(args.out / "samples.npy", res.samples.numpy().astype(np.float32))
+    with atomic_path(args.out / "samples.npy") as tmp: np.save(tmp, res.samples.numpy().astype(np.float32))
     fig = plot_toy_result(res)
-    fig.savefig(args.out / "scatter.png", dpi=110)
+    with atomic_path(args.out / "scatter.png") as tmp: fig.savefig(tmp, dpi=110)
     plt.close(fig)
     print(res.summary())
     print(f"wrote {args.out / 'samples.npy'} and {args.out / 'scatter.png'}")
@@ -289,7 +338,9 @@ def add_train_command(subparsers):
     p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 2e-3)")
     p.add_argument("--prediction", choices=PREDICTIONS, default=None, help="what the model learns to output: eps (the noise, default), x0 (the clean image) or v; recorded in the checkpoint")
     p.add_argument("--objective", choices=OBJECTIVES, default=None, help="diffusion (default: DDPM's noising, chapter 04) or flow (flow matching with logit-normal times, chapter 08: the U-Net takes continuous time and predicts velocity)")
-    p.add_argument("--precision", choices=PRECISIONS, default=None, help="the network's arithmetic: auto (default; fp32 on a CPU, so that a run is reproducible, and the GPU's mixed precision), fp32, or bf16 (autocast; faster only on CPUs with native bf16, chapter 04)")
+    p.add_argument("--precision", choices=PRECISIONS, default=None, help="the network's arithmetic: auto (default; fp32 on a CPU, so that a run is reproducible; on a GPU bf16 or fp16 only where it measures at least "
+                   f"{BF16_MIN_SPEEDUP:g}x as fast, chapter 93), fp32, bf16 (autocast; faster only on CPUs with native bf16, chapter 04) or fp16 (GPUs)")
+    add_device_option(p)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs, --steps or --minutes, to the end it was given")
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
     p.add_argument("--vae", default=None, help="for `latent`, `mnist-latent` and `sprites-t2i`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits, vae-mnist, vae-sprites)")
@@ -310,6 +361,8 @@ def _check_out(out: Path, command: str):
     "Refuse an --out folder that is a file or lies under a file, before any work."
     if out.exists() and not out.is_dir(): usage_error(command, f"--out {out} is a file, not a folder")
     if (f := _file_on_the_way(out)) is not None: usage_error(command, f"--out {out}: {f} is a file, not a folder")
+    try: _writable(out, "--out")
+    except ValueError as e: usage_error(command, str(e))
 
 @contextlib.contextmanager
 def _stop_on_signals(trainer: Trainer):
@@ -339,8 +392,11 @@ def _check_train_args(args, recipe: TrainRecipe) -> dict:
     "Refuse options the recipe does not read and values out of range; fill in the defaults; returns the options given explicitly."
     for opt in RECIPE_OPTIONS:
         if getattr(args, opt) is not None and opt not in recipe.options: usage_error("train", f"--{opt} does not apply to `train {args.what}`")
-    if args.minutes is not None and args.minutes <= 0: usage_error("train", f"--minutes must be > 0, got {args.minutes}")
-    if args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes, got {args.save_every}")
+    if args.minutes is not None and (not math.isfinite(args.minutes) or args.minutes <= 0): usage_error("train", f"--minutes must be > 0 (a finite number), got {args.minutes}")
+    if not math.isfinite(args.save_every) or args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes (a finite number), got {args.save_every}")
+    if args.lr is not None and (not math.isfinite(args.lr) or args.lr <= 0): usage_error("train", f"--lr must be > 0 (a finite number), got {args.lr}")
+    try: args.device = resolve_device(args.device, "--device")
+    except ValueError as e: usage_error("train", str(e))
     given = {k: getattr(args, k) for k in ("seed", "batch_size", "lr") if getattr(args, k) is not None}
     args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", recipe.defaults.get("batch_size", 64)), given.get("lr", 2e-3)
     _check_out(Path(args.out), "train")
@@ -387,11 +443,11 @@ def build_trainer(args, callbacks=()) -> Trainer:
         if args.resume:
             cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
                                  **({"mixed_precision": args.precision} if args.precision else {})})
-            return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), **kw)
+            return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), device=args.device, **kw)
         torch.manual_seed(args.seed)
         model = recipe.make_model(args)
         return Trainer(_flow_model(model) if args.objective == "flow" else model, objective, x, ctx, cfg, data=args.what, out=out,
-                       progress=not args.quiet, show=False, callbacks=list(callbacks), **kw)
+                       progress=not args.quiet, show=False, callbacks=list(callbacks), device=args.device, **kw)
     except (ValueError, FileNotFoundError, NotADirectoryError) as e: usage_error("train", str(e))
 
 def run_train(args) -> Trainer | VAE:
@@ -402,14 +458,17 @@ def run_train(args) -> Trainer | VAE:
         return recipe.run(args)
     out = Path(args.out)
     trainer = build_trainer(args, callbacks=[Checkpointing(out, every_minutes=args.save_every or None)])
-    start = time.time()
+    start, first_step = time.time(), trainer.step
+    if not args.quiet and trainer.accelerator.is_main_process: print(trainer.precision_reason)
     with _stop_on_signals(trainer) as caught: trainer.fit()
     if caught:
         trainer.save(out)
         if trainer.accelerator.is_main_process: print(f"interrupted at step {trainer.step}; saved to {out}; continue with --resume", file=sys.stderr)
         raise SystemExit(128 + caught[0])                  # 130 for SIGINT, 143 for SIGTERM, as a shell reports them
     if trainer.accelerator.is_main_process:
-        trainer.sample_grid(n=64, title=f"{args.what}, step {trainer.step}")
+        if trainer.step > first_step:                      # a finished run resumed with nothing to add keeps its grid
+            if not args.quiet: print(f"drawing 64 samples from the EMA weights for {out}/samples-step{trainer.step:06d}.png ...", flush=True)
+            trainer.sample_grid(n=64, title=f"{args.what}, step {trainer.step}")
         print(f"trained {args.what}: {trainer.step} steps in {trainer.precision}, {trainer.seconds:.0f} s of training ({time.time() - start:.0f} s this run); "
               f"final loss {sum(trainer.losses[-50:]) / len(trainer.losses[-50:]):.4f}; checkpoint in {out}")
         print(f"sampling weights (EMA) SHA-256 {tensors_sha256(sampling_weights(run_weights(trainer)))}: a shipped model's manifest gives the same for its command")
@@ -466,6 +525,7 @@ def _output_path(path: str, option: str, suffixes: tuple) -> Path:
     if out.suffix.lower() not in suffixes: raise ValueError(f"{option} must end in {' or '.join(suffixes)}, got {path!r}")
     if out.is_dir(): raise ValueError(f"{option} {path} is a folder; give a file name such as {out / ('samples' + suffixes[0])}")
     if (f := _file_on_the_way(out)) is not None: raise ValueError(f"{option} {path}: {f} is a file, not a folder")
+    _writable(out, option)
     return out
 
 def default_batch_size(shape: tuple) -> int:
@@ -480,7 +540,7 @@ def add_sample_command(subparsers):
     "Register `diffnotes sample`; its sampler choices and their help come from the table `SAMPLERS`."
     p = subparsers.add_parser("sample", help="sample images from a checkpoint or a shipped model",
                               description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy), in batches of constant memory.")
-    denoisers = [n for n in shipped_models() if "schedule" in read_config(resolve_checkpoint(n))]
+    denoisers = shipped_of_kind("denoiser")
     p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers)} (default: digits)")
     p.add_argument("--sampler", choices=list(SAMPLERS), default=None, help=_sampler_help())
     p.add_argument("--steps", type=positive_int, default=None, help="sampling steps (default: the sampler's own, listed under --sampler)")
@@ -493,25 +553,27 @@ def add_sample_command(subparsers):
     p.add_argument("--batch-size", type=positive_int, default=None, help="samples drawn at once (default: 256 for 16x16 images, fewer for larger ones; memory stays constant whatever --n)")
     p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0); batch k > 0 uses a seed derived from it")
     p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid of samples; missing folders are made")
-    p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: enough for a grid about 512 pixels wide)")
+    p.add_argument("--scale", type=positive_int, default=None, help=f"enlarge the grid K times, pixel for pixel (default: the whole number nearest to 512 / the grid's width; at most {MAX_GRID_SIDE} pixels on a side)")
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1], written batch by batch")
     p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples; default: every label in turn, a row each); digits-cond and mnist: 0-9")
     p.add_argument("--context", default=None, help=_context_help())
     p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone, 0 the unconditional one; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, for a conditional model)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
-    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: bf16 where this CPU runs it at least {BF16_MIN_SPEEDUP:g}x as fast as fp32, measured once, else fp32), fp32 or bf16; the sampler's own updates stay fp32")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: a half precision where it runs at least {BF16_MIN_SPEEDUP:g}x as fast as fp32 on this device, "
+                   "measured once per machine and kept, chapter 93; else fp32), fp32, bf16 or fp16 (GPUs); the sampler's own updates stay fp32")
+    add_device_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_sample)
     return p
 
-def _cli_precision(precision: str, loaded, row, n: int, ctx) -> tuple[str, str]:
+def _cli_precision(precision: str, loaded, row, n: int, ctx, announce=None) -> tuple[str, str]:
     "The precision `diffnotes sample` runs the network in, and why: chapter 04's `resolve_precision` on a batch like the first, at the first time."
     n = min(n, 32)
-    x = torch.zeros(n, *loaded.shape)
-    t = torch.full((n,), 1.0) if row.continuous_time else torch.full((n,), loaded.schedule.T - 1)
-    batch = (x, t) if ctx is None else (torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(ctx[:n]), ctx[:n]]))
-    return resolve_precision(precision, loaded.model, batch)
+    x = torch.zeros(n, *loaded.shape, device=loaded.device)
+    t = torch.full((n,), 1.0, device=loaded.device) if row.continuous_time else torch.full((n,), loaded.schedule.T - 1, device=loaded.device)
+    batch = (x, t) if ctx is None else (torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(ctx[:n]), ctx[:n]]).to(loaded.device))
+    return resolve_precision(precision, loaded.model, batch, announce=announce)
 
 def _batch_generator(seed: int, k: int) -> torch.Generator:
     "Batch 0 draws from `seed` itself (so one batch is exactly the library call with that seed); batch k from a seed derived from (seed, k)."
@@ -522,7 +584,10 @@ def run_sample(args) -> torch.Tensor:
     try:
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
-        loaded = load_checkpoint(args.ckpt)
+        device = resolve_device(args.device, "--device")
+        for option in ("--guidance", "--guidance-rescale", "--eta", "--clip"):
+            if (value := getattr(args, option[2:].replace("-", "_"))) is not None: finite(option, value)
+        loaded = load_checkpoint(args.ckpt, device=device)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
         if loaded.config.get("extra", {}).get("context", {}).get("kind") == "words":
             raise ValueError(f"--ckpt {args.ckpt} draws from a prompt; use `diffnotes generate \"a big red circle on the left\" --ckpt {args.ckpt} --out grid.png`")
@@ -532,7 +597,8 @@ def run_sample(args) -> torch.Tensor:
         row = SAMPLERS[args.sampler]
         if loaded.prediction not in row.predictions:
             fits = ", ".join(r.name for r in SAMPLERS.values() if loaded.prediction in r.predictions)
-            raise ValueError(f"--sampler {args.sampler} samples models that predict {' or '.join(row.predictions)}, but {args.ckpt} predicts {loaded.prediction}; use {fits}")
+            raise ValueError(f"--sampler {args.sampler} samples models that predict {' or '.join(row.predictions)}, but {args.ckpt} predicts {loaded.prediction}"
+                             + (f"; use {fits}" if fits else "; no sampler in the table takes it"))
         if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
         if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
         spec = loaded.config.get("extra", {}).get("context") or {}
@@ -546,31 +612,33 @@ def run_sample(args) -> torch.Tensor:
         if guidance is not None and guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the conditional model alone), got {guidance:g}")
         if not 0 <= args.guidance_rescale <= 1: raise ValueError(f"--guidance-rescale must lie in [0, 1], got {args.guidance_rescale}")
         if args.clip is not None and args.clip <= 0: raise ValueError(f"--clip must be > 0, got {args.clip}")
+        if ctx is not None and not torch.isfinite(ctx).all(): raise ValueError(f"--context must hold finite numbers, got {args.context!r}")
+        nrow = len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n))   # a row per round of labels
+        pixels = loaded.shape if loaded.decode is None else tuple(loaded.decode(torch.zeros(1, *loaded.shape, device=loaded.device)).shape[1:])
+        check_scale(args.scale, grid_side(args.n, pixels, nrow))
         kw = dict(eta=args.eta, spacing=cli_spacing(args.sampler, args.spacing), clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
     except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
     bs = args.batch_size or default_batch_size(loaded.shape)
     starts = range(0, args.n, bs)
-    precision, reason = _cli_precision(args.precision, loaded, row, min(bs, args.n), ctx)
+    precision, reason = _cli_precision(args.precision, loaded, row, min(bs, args.n), ctx, announce=None if args.quiet else lambda line: print(line, flush=True))
     kw["precision"] = precision
     if args.precision == "auto": print(reason)
     for folder in {out.parent, *([npy.parent] if npy else [])}: folder.mkdir(parents=True, exist_ok=True)
-    kept, store = [], None
-    for k, i in enumerate(progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)):
-        g = _batch_generator(args.seed, k)
-        x_T = torch.randn(min(bs, args.n - i), *loaded.shape, generator=g)
-        try: x = sample_checkpoint(loaded, x_T, args.sampler, args.steps, generator=g, progress=not args.quiet and len(starts) == 1,
-                                   context=None if ctx is None else ctx[i:i + len(x_T)], **kw).clamp(-1, 1)
-        except ValueError as e: usage_error("sample", str(e))
-        if npy is not None:
-            if store is None: store = np.lib.format.open_memmap(npy, mode="w+", dtype=np.float32, shape=(args.n, *x.shape[1:]))
-            store[i:i + len(x)] = x.numpy()
-        kept.append(x)
-    if store is not None: store.flush(); del store
+    kept = []
+    with (npy_writer(npy, (args.n, *pixels)) if npy is not None else contextlib.nullcontext()) as store:
+        for k, i in enumerate(progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)):
+            g = _batch_generator(args.seed, k)
+            x_T = torch.randn(min(bs, args.n - i), *loaded.shape, generator=g)
+            try: x = sample_checkpoint(loaded, x_T, args.sampler, args.steps, generator=g, progress=not args.quiet and len(starts) == 1,
+                                       context=None if ctx is None else ctx[i:i + len(x_T)], **kw).clamp(-1, 1).cpu()
+            except ValueError as e: usage_error("sample", str(e))
+            if store is not None: store[i:i + len(x)] = x.numpy()
+            kept.append(x)
     x = torch.cat(kept)
-    grid = to_pil(x, nrow=len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n)))   # a row per round of labels
-    scale = args.scale or max(1, 512 // grid.width)
+    grid = to_pil(x, nrow=nrow)
+    scale = args.scale or max(1, round(512 / grid.width))
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)    # nearest: pixels stay pixels
-    grid.save(out)
+    save_picture(grid, out)
     steps = args.steps or row.steps_for(T)
     print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
           + (f", labels {spec['names'][0]}-{spec['names'][-1]} in turn (--label picks)" if every_label else "")
@@ -592,6 +660,7 @@ def add_generate_command(subparsers):
     p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid; missing folders are made")
     p.add_argument("--npy", default=None, help="also save the images as float32 .npy of shape (n, 3, 32, 32) in [-1, 1], prompts in order")
     p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: the least K that makes it at least 512 pixels wide)")
+    add_device_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_generate)
     return p
@@ -605,10 +674,12 @@ def run_generate(args) -> torch.Tensor:
             if not p.strip(): raise ValueError("a prompt is empty; give words, e.g. \"a big red circle on the left\"")
         if args.n < 1: raise ValueError(f"--n must be a positive integer (images per prompt), got {args.n}")
         if args.steps < 1: raise ValueError(f"--steps must be a positive integer, got {args.steps}")
-        if args.guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
+        if finite("--guidance", args.guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
+        device = resolve_device(args.device, "--device")
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
-        pipe = load_pipeline(args.ckpt)
+        pipe = load_pipeline(args.ckpt, device=device)
+        check_scale(args.scale, grid_side(len(args.prompts) * args.n, (3, pipe.vae.image_size, pipe.vae.image_size), args.n if args.n <= 16 else math.ceil(math.sqrt(len(args.prompts) * args.n))))
         if args.steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {args.steps}")
         pipe.check_prompts(args.prompts)
     except (ValueError, FileNotFoundError) as e: usage_error("generate", str(e))
@@ -617,13 +688,14 @@ def run_generate(args) -> torch.Tensor:
     starts = range(0, len(prompts), GENERATE_BATCH)
     x = torch.cat([pipe(prompts[i:i + GENERATE_BATCH], latents=z[i:i + GENERATE_BATCH], steps=args.steps, guidance=args.guidance, output="pt",
                         progress=not args.quiet and len(starts) == 1)
-                   for i in progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)])
+                   for i in progress_bar(starts, desc="batches", disable=args.quiet or len(starts) == 1)]).cpu()
     for folder in {out.parent, *([npy.parent] if npy else [])}: folder.mkdir(parents=True, exist_ok=True)
-    if npy is not None: np.save(npy, x.numpy().astype(np.float32))
+    if npy is not None:
+        with atomic_path(npy) as tmp: np.save(tmp, x.numpy().astype(np.float32))
     grid = to_pil(x, nrow=args.n if args.n <= 16 else math.ceil(math.sqrt(len(x))))
     scale = args.scale or max(1, math.ceil(512 / grid.width))
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)
-    grid.save(out)
+    save_picture(grid, out)
     print(f"{len(x)} images ({args.n} per prompt, {len(args.prompts)} prompt{'s' * (len(args.prompts) > 1)}), DPM-Solver++(2M) {args.steps} steps, guidance {args.guidance:g}, "
           f"seed {args.seed}: {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
@@ -647,9 +719,12 @@ def add_edit_command(subparsers):
     p.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0; not used by --invert)")
     p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
     p.add_argument("--scale", type=positive_int, default=None, help="enlarge the 32x32 result K times (default: to the input's size)")
+    add_device_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_edit)
     return p
+
+MAX_PICTURE_PIXELS = 4096 * 4096   # the largest picture `edit` reads
 
 def _read_picture(path: str, option: str) -> Image.Image:
     "Open an image file for an option, with one-line errors for a missing file, a folder or a file that is not an image."
@@ -657,8 +732,11 @@ def _read_picture(path: str, option: str) -> Image.Image:
     if not f.exists(): raise FileNotFoundError(f"{option} {path} does not exist")
     if f.is_dir(): raise ValueError(f"{option} {path} is a folder, not an image file")
     try:
-        with Image.open(f) as im: im.load(); return im.copy()
-    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"{option} {path} is not an image Pillow can read ({type(e).__name__})") from None
+        with Image.open(f) as im:
+            if im.width * im.height > MAX_PICTURE_PIXELS:         # checked from the header, before the pixels are decoded
+                raise ValueError(f"{option} {path} is {im.width}x{im.height} pixels; at most {MAX_PICTURE_PIXELS:,} pixels (it is reduced to 32x32 anyway)")
+            im.load(); return im.copy()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e: raise ValueError(f"{option} {path} is not an image Pillow can read ({type(e).__name__})") from None
 
 def _edit_args(args) -> dict:
     "Check `diffnotes edit`'s options before any work; returns what the run needs."
@@ -667,19 +745,23 @@ def _edit_args(args) -> dict:
     strength = args.strength if args.strength is not None else (1.0 if args.mask is not None else DEFAULT_STRENGTH)
     if not 0 < strength <= 1: raise ValueError(f"--strength must be in (0, 1] (1 = start from pure noise), got {strength:g}")
     guidance = args.guidance if args.guidance is not None else (1.0 if args.invert is not None else DEFAULT_T2I_GUIDANCE)
-    if guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
+    if finite("--guidance", guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
+    device = resolve_device(args.device, "--device")
     for text, option in ((args.prompt, "--prompt"), (args.invert, "--invert")):
         if text is not None and not text.strip(): raise ValueError(f"{option} is empty; give words, e.g. \"a big red circle on the left\"")
     out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
+    if Path(args.image).exists() and out.exists() and out.resolve() == Path(args.image).resolve():
+        raise ValueError(f"--out {args.out} is the --image itself; give another file name, so that the picture you gave is kept")
     picture = _read_picture(args.image, "--image")
     mask = _read_picture(args.mask, "--mask") if args.mask is not None else None
     if mask is not None and mask.size != picture.size:
         raise ValueError(f"--mask is {mask.size[0]}x{mask.size[1]} but --image is {picture.size[0]}x{picture.size[1]}; the mask must have the picture's size")
-    pipe = load_pipeline(args.ckpt)
+    pipe = load_pipeline(args.ckpt, device=device)
     steps = args.steps or (INVERT_STEPS if args.invert is not None else DEFAULT_T2I_STEPS)
     if steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {steps}")
     pipe.check_prompts([args.prompt] + ([args.invert] if args.invert is not None else []))
     size = pipe.vae.image_size
+    check_scale(args.scale, size)
     x = image_batch(picture, size)
     m = mask_batch(mask, 1, size) if mask is not None else None
     return dict(out=out, x=x, mask=m, pipe=pipe, steps=steps, strength=strength, guidance=guidance, input_size=picture.size)
@@ -702,7 +784,7 @@ def run_edit(args) -> torch.Tensor:
     scale = args.scale or max(1, min(a["input_size"]) // picture.width)
     if scale > 1: picture = picture.resize((picture.width * scale, picture.height * scale), resample=Image.NEAREST)
     a["out"].parent.mkdir(parents=True, exist_ok=True)
-    picture.save(a["out"])
+    save_picture(picture, a["out"])
     print(f"{args.image} -> {args.prompt!r} ({what}): {a['out']} ({picture.width}x{picture.height} px)")
     return y
 
@@ -723,28 +805,48 @@ def train_fingerprint(argv: list[str], steps: int = FINGERPRINT_STEPS) -> dict:
 
 def reproducible_models() -> list[str]:
     "The shipped models whose manifest entry holds a `diffnotes train` command and the fingerprint of its first steps."
-    return sorted(name for name, entry in pretrained_manifest().items() if "fingerprint" in entry)
+    try: return sorted(name for name, entry in pretrained_manifest().items() if "fingerprint" in entry)
+    except (OSError, ValueError): return []
 
 def _manifest_argv(entry: dict, out: str) -> list[str]:
     "The manifest's `diffnotes train ... --out DIR ...` as arguments of `main`, with DIR replaced by `out`."
     return [out if a == "DIR" else a for a in shlex.split(entry["command"])[1:]]
 
-VERDICTS = {"exact": "reproduced bit for bit", "close": "reproduced up to float rounding", "different": "NOT reproduced"}
+VERDICTS = {"exact": "exact: reproduced bit for bit", "close": "close: reproduced up to float rounding",
+            "close (other hardware)": "close (other hardware): reproduced up to float rounding", "different": "NOT reproduced"}
+
+def this_machine(device=None) -> dict:
+    "This machine as a manifest records the one that trained a shipped model: CPU, threads, PyTorch, and whether a GPU ran it."
+    d = resolve_device(device)
+    return {"cpu": machine_name("cpu").split(" (")[0], "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": d.type != "cpu"}
+
+@contextlib.contextmanager
+def deterministic_fp32():
+    "Inside: float32 matrix products and convolutions without TF32, and cuDNN's deterministic kernels, as a fingerprint needs; restored after."
+    saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32, torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.deterministic = True
+    try: yield
+    finally: (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32, torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark) = saved
 
 def add_reproduce_command(subparsers):
     "Register `diffnotes reproduce`."
     p = subparsers.add_parser("reproduce", help="retrain a shipped model from its manifest's command and compare (20 steps, or --full)",
                               description="Run the command that made a shipped model, as its manifest records it, and compare: by default its first 20 steps "
                                           "against the manifest's fingerprint (seconds); with --full the whole run against the shipped weights (minutes). "
-                                          "Exit status 0 when reproduced (bit for bit, or within float rounding for the 20-step check), 1 when not.")
+                                          "It runs in fp32 without TF32, wherever it runs. Verdicts: exact (bit for bit), close (every loss within float rounding; "
+                                          "'other hardware' when the manifest's machine differs from this one) and different. Exit status 0 unless different.")
     p.add_argument("name", help="a shipped model trained by `diffnotes train`: " + ", ".join(reproducible_models()))
     p.add_argument("--full", action="store_true", help="repeat the whole run and compare its final sampling weights with the shipped ones")
     p.add_argument("--out", default=None, help="with --full: keep the retrained checkpoint in this folder (default: a temporary folder, deleted)")
+    add_device_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_reproduce)
     return p
 
 def _check_reproduce_args(args) -> dict:
+    try: args.device = str(resolve_device(args.device, "--device"))
+    except ValueError as e: usage_error("reproduce", str(e))
     manifest = pretrained_manifest()
     if args.name not in manifest: usage_error("reproduce", f"no shipped model {args.name!r}; reproducible: {', '.join(reproducible_models())}")
     entry = manifest[args.name]
@@ -765,18 +867,24 @@ def _full_verdict(name: str, out: Path, entry: dict) -> tuple[str, str]:
     worst = max((got[k].float() - shipped[k].float()).abs().max().item() for k in got)
     return "different", f"sampling weights differ from the shipped ones: largest difference {worst:.2e}"
 
+def _machine_text(m: dict) -> str:
+    return f"{m.get('cpu')}, {m.get('threads')} threads, torch {m.get('torch')}" + (", GPU" if m.get("gpu") else "")
+
 def run_reproduce(args) -> str:
     "The `diffnotes reproduce` command: run the manifest's command of a shipped model (20 steps, or all with --full) and compare; returns the verdict."
     entry = _check_reproduce_args(args)
     start = time.time()
     if not args.full:
         expected = entry["fingerprint"]
-        verdict, detail = match_fingerprint(expected, train_fingerprint(_manifest_argv(entry, "DIR"), expected["steps"]))
+        argv = _manifest_argv(entry, "DIR") + ["--precision", "fp32", "--device", args.device]    # fp32 wherever it runs: the fingerprint was
+        with deterministic_fp32(): verdict, detail = match_fingerprint(expected, train_fingerprint(argv, expected["steps"]))   # taken in fp32
+        if verdict == "close" and entry.get("machine") and entry["machine"] != this_machine(args.device):
+            verdict, detail = "close (other hardware)", detail + f"; the manifest's run was on {_machine_text(entry['machine'])}, this one on {_machine_text(this_machine(args.device))}"
         what = f"the first {expected['steps']} of {entry['steps']} steps"
     else:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(args.out) if args.out else Path(tmp) / args.name
-            main(_manifest_argv(entry, str(out)) + (["--quiet"] if args.quiet else []))
+            with deterministic_fp32(): main(_manifest_argv(entry, str(out)) + ["--precision", "fp32", "--device", args.device] + (["--quiet"] if args.quiet else []))
             verdict, detail = _full_verdict(args.name, out, entry)
         what = f"all {entry['steps']} steps"
     print(f"{args.name}: {what} of `{entry['command']}` in {time.time() - start:.0f} s: {VERDICTS[verdict]}; {detail}")
@@ -805,6 +913,10 @@ def main(argv: list[str] | None = None):
     except KeyboardInterrupt:                              # outside a training loop (which saves first): say so, no traceback
         print(f"diffnotes {args.command}: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    except OSError as e:                                   # a full disk (every writer names the file system and the file), or a folder that
+        if e.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT): raise   # became read-only: one line, exit 1
+        print(f"diffnotes {args.command}: error: {e.strerror if e.errno == errno.ENOSPC else e}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 # %% ../nbs/91_cli.ipynb #1f41fff0
 def run_cli(argv):

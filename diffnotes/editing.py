@@ -55,7 +55,7 @@ def _edit_inputs(self: Pipeline, image, prompt, output: str):
     prompts = [prompt] * len(x) if isinstance(prompt, str) else list(prompt)
     if len(prompts) != len(x): raise ValueError(f"prompt must be one string or one per picture ({len(x)}), got {len(prompts)}")
     if output not in ("pil", "pt"): raise ValueError(f"output must be 'pil' or 'pt', got {output!r}")
-    return x, self.tokenizer(self.check_prompts(prompts))
+    return x.to(self.device), self.tokenizer(self.check_prompts(prompts)).to(self.device)
 
 def _edit_output(images: torch.Tensor, output: str):
     "Edited pictures (n, 3, H, W) in [-1, 1] as the caller asked: the tensor ('pt') or a list of PIL images ('pil')."
@@ -90,7 +90,7 @@ def img2img(self: Pipeline, image, prompt, strength: float = DEFAULT_STRENGTH, s
     start = strength_start(self.schedule, strength, steps)
     with torch.no_grad():
         z0 = self.vae.encode(x)
-        noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed))
+        noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed)).to(self.device)
         z = sample(self.denoiser, self.schedule, noised_start(self.schedule, z0, noise, start, steps), DEFAULT_T2I_SAMPLER, steps,
                    spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids, guidance=guidance, start_step=start, progress=progress)
         return _edit_output(self.vae.decode(z).clamp(-1, 1), output)
@@ -110,7 +110,7 @@ def repaint_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tens
     if isinstance(resample, bool) or not isinstance(resample, int) or resample < 1: raise ValueError(f"resample must be a positive int, got {resample!r}")
     if mask.shape[-2:] != x0.shape[-2:]: raise ValueError(f"mask must cover x0's {tuple(x0.shape[-2:])}, got {tuple(mask.shape[-2:])}")
     g = torch.Generator().manual_seed(seed)
-    fresh = lambda: torch.randn(x0.shape, generator=g)
+    fresh = lambda: torch.randn(x0.shape, generator=g).to(x0.device)
     ts = timesteps(schedule.T, steps, "leading").tolist()
     x = fresh()
     for i, t in enumerate(progress_bar(ts, desc="repaint", disable=not progress)):
@@ -118,7 +118,7 @@ def repaint_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tens
         for attempt in range(resample):
             out = guided_output(model, x, torch.full((len(x),), t, dtype=torch.long), context, guidance)
             x_s = ddpm_step(schedule, out, x, t, s, None if s < 0 else fresh(), prediction=prediction)
-            known = x0 if s < 0 else schedule.q_sample(x0, torch.full((len(x0),), s, dtype=torch.long), fresh())
+            known = x0 if s < 0 else schedule.q_sample(x0, torch.full((len(x0),), s, dtype=torch.long, device=x0.device), fresh())
             x_s = mask * x_s + (1 - mask) * known
             if attempt < resample - 1 and s >= 0:                       # back up from s to t, and try the step again
                 a = schedule.alpha_bars[t] / schedule.alpha_bars[s]
@@ -136,12 +136,12 @@ def inpaint(self: Pipeline, image, mask, prompt, steps: int = DEFAULT_T2I_STEPS,
             seed: int = 0, paste: bool = True, output: str = "pil", progress: bool = True):
     "Redraw the region `mask` marks (white or 1) in pictures `image` under `prompt`, keeping the rest: replacement after every DPM-Solver++(2M) step in latent space (`masked_sample`). `strength` < 1 starts from the noised picture as `img2img` does; `paste` puts the input's kept pixels back over the decoded result."
     x, ids = self._edit_inputs(image, prompt, output)
-    m = mask_batch(mask, len(x), self.vae.image_size)
+    m = mask_batch(mask, len(x), self.vae.image_size).to(self.device)
     _check_run(steps, guidance, self.schedule.T)
     start = strength_start(self.schedule, strength, steps)
     with torch.no_grad():
         z0 = self.vae.encode(x)
-        noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed))
+        noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed)).to(self.device)
         z = masked_sample(self.denoiser, self.schedule, z0, latent_mask(m, self.latent_shape[-1]), noise, noised_start(self.schedule, z0, noise, start, steps),
                           sampler=DEFAULT_T2I_SAMPLER, steps=steps, spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids,
                           guidance=guidance, start_step=start, progress=progress)

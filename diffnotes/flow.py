@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .checkpoint import register_objective_class, register_schedule_class
 from .noise import Schedule
 from .sampling import SAMPLERS, SCALES, Sampler, _first_step, add_sampler, relative_error, timesteps
 from .toy import ToyMLP
@@ -51,6 +52,7 @@ def draw_sigmas(n: int, kind: str = "logit_normal", generator: torch.Generator |
     raise ValueError(f"sigma_sampling must be one of {SIGMA_SAMPLINGS}, got {kind!r}")
 
 # %% ../nbs/08_flow.ipynb #056b63b2
+@register_objective_class
 class FlowObjective:
     "Flow matching (rectified flow): for each image a time $\\sigma$ (`sigma_sampling`) and noise, and the squared error of the predicted velocity $\\epsilon - x_0$ at $x_\\sigma$."
     prediction = VELOCITY
@@ -84,6 +86,7 @@ def shift_sigmas(sigma: torch.Tensor, shift: float = 1.0) -> torch.Tensor:
     if shift <= 0: raise ValueError(f"shift must be > 0, got {shift}")
     return shift * sigma / (1 + (shift - 1) * sigma)
 
+@register_schedule_class
 class FlowSchedule:
     "What sampling a flow model needs: its grid of noise levels, evenly spaced in $\\sigma$ from 1 to 0 and shifted by `shift`."
     def __init__(self, shift: float = 1.0):

@@ -71,6 +71,11 @@ class Schedule:
 
     @classmethod
     def _from_recipe(cls, kind: str, zero_snr: bool, **params) -> "Schedule":
+        T = params["T"]
+        if isinstance(T, bool) or not isinstance(T, int) or not 2 <= T <= 100_000: raise ValueError(f"T must be an int in 2..100000, got {T!r}")
+        if not isinstance(zero_snr, bool): raise ValueError(f"zero_snr must be True or False, got {zero_snr!r}")
+        for k, v in params.items():
+            if k != "T" and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)): raise ValueError(f"{k} must be a finite number, got {v!r}")
         betas = _RECIPES[kind](**params)
         return cls(rescale_zero_terminal_snr(betas) if zero_snr else betas, kind=kind, zero_snr=zero_snr, **params)
 

@@ -4,13 +4,14 @@
 
 # %% ../nbs/05_sampling.ipynb #9f510565
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable
 import torch
 
 from .noise import PREDICTIONS, Schedule
-from .train import in_precision, resolve_precision
+from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
@@ -184,8 +185,10 @@ add_sampler(Sampler("ddpm", _run_ddpm, SPACINGS, "leading", None, stochastic=Tru
 add_sampler(Sampler("ddim", _run_ddim, SPACINGS, "leading", 50, uses_eta=True, summary="DDIM: deterministic at eta = 0, DDPM's noise at eta = 1"))
 
 # %% ../nbs/05_sampling.ipynb #3214abe8
-def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T):
-    if eta < 0: raise ValueError(f"eta must be >= 0, got {eta}")
+def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T, guidance=None, context=None):
+    if not isinstance(eta, (int, float)) or not math.isfinite(eta) or eta < 0: raise ValueError(f"eta must be a finite number >= 0, got {eta}")
+    if guidance is not None and (not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
+        raise ValueError(f"guidance must be None or a finite number >= 0 (1 = the conditional model alone), got {guidance}")
     if eta > 0 and not row.uses_eta:
         raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}; sampler {row.name!r} does not take it")
     if variance not in VARIANCES: raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
@@ -195,6 +198,9 @@ def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T):
         raise ValueError(f"sampler {row.name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}"
                          + (f"; for {prediction!r} use {', '.join(fits)}" if fits else f" (known predictions: {PREDICTIONS})"))
     if not isinstance(x_T, torch.Tensor) or not x_T.is_floating_point(): raise TypeError(f"x_T must be a float tensor of noise, got {type(x_T).__name__}")
+    if x_T.dtype not in (torch.float32, torch.bfloat16, torch.float16): raise TypeError(f"x_T must be float32 (or bf16/fp16), got {x_T.dtype}; convert it with x_T.float()")
+    if not torch.isfinite(x_T).all(): raise ValueError("x_T holds NaN or infinite values")
+    if context is not None and context.is_floating_point() and not torch.isfinite(context).all(): raise ValueError("context holds NaN or infinite values")
 
 def _times(t, n: int, device) -> torch.Tensor:
     "One time for the whole batch as the model takes it: a LongTensor of train timesteps, or float times for a float `t` (flow models, chapter 08)."
@@ -214,7 +220,8 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
            variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0,
            precision: str = "fp32", start_step: int = 0, on_step: Callable | None = None):
-    """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`.
+    """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`, on the model's device
+    (`x_T` and `context` are moved there, so noise drawn on the CPU from a seeded generator works with a model on a GPU).
 
     `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it); the defaults are the row's own:
 
@@ -232,7 +239,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     classifier-free guidance, $o_u + w\\,(o_c - o_u)$: None or 1 = the conditional model alone, 0 = the unconditional one,
     above 1 = pushed further toward the context. `eta` is DDIM's noise (0: deterministic), `variance` DDPM's, `clip` clamps each
     $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise. `precision` runs the network in 'fp32', 'bf16' or 'auto'
-    (chapter 04's `resolve_precision`: bf16 where this CPU measures it faster); the sampler's own arithmetic stays float32.
+    (`diffnotes.hardware.resolve_precision`: a half precision where it measures faster on the model's device); the sampler's own arithmetic stays float32.
 
     Two hooks for editing (chapter 10): `start_step` k skips the grid's first k steps, so `x_T` must then be the noisy sample at
     step k's noise level (image-to-image starts there from a forward-noised picture). `on_step(x, i, renoise)` is called after
@@ -242,9 +249,11 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     if isinstance(start_step, bool) or not isinstance(start_step, int) or start_step < 0: raise ValueError(f"start_step must be an int >= 0, got {start_step!r}")
     if on_step is not None and not callable(on_step): raise TypeError(f"on_step must be a function on_step(x, i, renoise) or None, got {type(on_step).__name__}")
     spacing = spacing or row.default_spacing
-    _check_sample_args(row, eta, spacing, prediction, variance, x_T)
+    _check_sample_args(row, eta, spacing, prediction, variance, x_T, guidance, context)
     steps = row.steps_for(getattr(schedule, "T", None)) if steps is None else steps
     if context is not None and context.ndim == 1: context = context.expand(len(x_T), -1)   # one context for the whole batch
+    if isinstance(model, torch.nn.Module):                      # noise and context drawn on the CPU run where the model is
+        x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context, guidance, guidance_rescale)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
@@ -269,8 +278,7 @@ def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None
     _row(sampler)
     @torch.no_grad()
     def sample_fn(model, schedule, n, shape, seed, context=None, prediction="eps"):
-        device = next(model.parameters()).device
-        x_T = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed)).to(device)
+        x_T = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))           # moved to the model's device by `sample`
         x = sample(model, schedule, x_T, sampler, steps, context=context, prediction=prediction, progress=False)
         return (x if decode is None else decode(x)).clamp(-1, 1).cpu()
     return sample_fn

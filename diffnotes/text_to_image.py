@@ -11,11 +11,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, model_config, read_config, register_model_class, resolve_checkpoint, write_checkpoint
+from .hardware import device_of, resolve_device
 from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, caption, caption_attribute_grid, caption_attributes, captioned_sprites, to_pil
 from .sampling import sample
 from .train import lr_factor
 from .unet import Downsample, UNet, Upsample, norm_groups, zero_init
-from .vae import load_vae
 from .viz import progress_bar
 
 # %% auto #0
@@ -47,9 +47,10 @@ class Tokenizer:
     def encode(self, prompt: str) -> list[int]:
         "The word indices of one prompt, with a one-line error for an unknown word or too many words."
         words = self.words(prompt)
+        quoted = repr(prompt if len(prompt) <= 80 else prompt[:60] + " ...")       # a 1,400-word prompt is not repeated whole
+        if len(words) > self.max_words: raise ValueError(f"prompt {quoted} has {len(words)} words; at most {self.max_words}")
         for w in words:
-            if w not in self.index: raise ValueError(f"unknown word {w!r} in prompt {prompt!r}; the vocabulary is: {' '.join(self.vocabulary[1:])}")
-        if len(words) > self.max_words: raise ValueError(f"prompt {prompt!r} has {len(words)} words; at most {self.max_words}")
+            if w not in self.index: raise ValueError(f"unknown word {w!r} in prompt {quoted}; the vocabulary is: {' '.join(self.vocabulary[1:])}")
         return [self.index[w] for w in words]
 
     def __call__(self, prompts) -> torch.Tensor:
@@ -294,12 +295,24 @@ class Pipeline:
                 f"  unet={type(self.unet).__name__}(channels={self.unet.config['channels']}, text_dim={self.unet.text_dim}),\n"
                 f"  vae={type(self.vae).__name__}(latents {self.latent_shape}),\n  schedule={self.schedule.kind} T={self.schedule.T}, prediction={self.prediction})")
 
+    @property
+    def device(self) -> torch.device:
+        "Where the pipeline's networks are (the U-Net's device)."
+        return device_of(self.unet)
+
+    def to(self, device) -> "Pipeline":
+        "Move the text encoder, the U-Net and the VAE to `device` ('cpu', 'cuda', 'mps' or 'auto'); returns the pipeline, as in `diffusers`."
+        device = resolve_device(device)
+        for part in (self.text_encoder, self.unet, self.vae): part.to(device)
+        return self
+
     def denoiser(self, x_t: torch.Tensor, t: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
         "The model call `denoiser(x_t, t, ids)` the sampler sees: the text encoder, then the U-Net."
-        if ids is None: ids = torch.zeros(len(x_t), self.tokenizer.max_words, dtype=torch.long)
+        if ids is None: ids = torch.zeros(len(x_t), self.tokenizer.max_words, dtype=torch.long, device=x_t.device)
         with torch.no_grad(): return self.unet(x_t, t, self.text_encoder(ids))
 
     def check_prompts(self, prompts) -> list[str]:
+        if not isinstance(prompts, (str, list, tuple)): raise TypeError(f"prompts must be a string or a list of strings, got {type(prompts).__name__}")
         prompts = [prompts] if isinstance(prompts, str) else list(prompts)
         if not prompts: raise ValueError("prompts must hold at least one prompt")
         for p in prompts:
@@ -316,9 +329,10 @@ class Pipeline:
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
         if guidance < 0: raise ValueError(f"guidance must be >= 0, got {guidance}")
         if output not in ("pil", "pt"): raise ValueError(f"output must be 'pil' or 'pt', got {output!r}")
-        ids = self.tokenizer([p for p in prompts for _ in range(n)])
-        if latents is None: latents = torch.randn(len(ids), *self.latent_shape, generator=torch.Generator().manual_seed(seed))
+        ids = self.tokenizer([p for p in prompts for _ in range(n)]).to(self.device)
+        if latents is None: latents = torch.randn(len(ids), *self.latent_shape, generator=torch.Generator().manual_seed(seed))   # drawn on the CPU: the same on every device
         elif latents.shape != (len(ids), *self.latent_shape): raise ValueError(f"latents must have shape {(len(ids), *self.latent_shape)}, got {tuple(latents.shape)}")
+        latents = latents.to(self.device)
         out = sample(self.denoiser, self.schedule, latents, DEFAULT_T2I_SAMPLER, steps, spacing=DEFAULT_T2I_SPACING, prediction=self.prediction,
                      context=ids, guidance=guidance, progress=progress, return_intermediates=return_intermediates)
         z, kept = out if return_intermediates else (out, None)
@@ -327,10 +341,10 @@ class Pipeline:
         return (result, kept) if return_intermediates else result
 
 # %% ../nbs/09_text_to_image.ipynb #b9000082
-def load_pipeline(ckpt="sprites-t2i") -> Pipeline:
-    "The pipeline of a text-to-image checkpoint (a folder or a shipped name): its U-Net and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256) and its schedule."
-    loaded = load_checkpoint(ckpt)
+def load_pipeline(ckpt="sprites-t2i", device=None) -> Pipeline:
+    "The pipeline of a text-to-image checkpoint (a folder or a shipped name) on `device` (default: `default_device()`): its U-Net and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256, loaded once) and its schedule."
+    loaded = load_checkpoint(ckpt, device=resolve_device(device))
     if loaded.config.get("model_class") != "TextToImageUNet": raise ValueError(f"checkpoint {ckpt} holds a {type(loaded.model).__name__}, not a text-to-image model (TextToImageUNet)")
     extra = loaded.config.get("extra", {})
-    vae = load_vae(extra["latent"]["vae"])
+    vae = loaded.decode.__self__                                  # the autoencoder `load_checkpoint` loaded and checked for the decoder
     return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.unet, vae, loaded.schedule, loaded.prediction, loaded.shape)

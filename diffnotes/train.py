@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #3c0d0148
 from __future__ import annotations
-import contextlib, copy, math, time
+import copy, math, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +14,13 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 
+from .hardware import atomic_path, check_precision, device_of, in_precision, resolve_device, resolve_precision
 from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar, show_images, plot_loss
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'PRECISIONS', 'BF16_MIN_SPEEDUP', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA',
-           'TrainConfig', 'autocast', 'in_precision', 'train_precision', 'Trainer', 'loss_per_timestep', 'bf16_speedup',
-           'resolve_precision']
+__all__ = ['MIXED_PRECISION', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA', 'TrainConfig', 'train_precision',
+           'Trainer', 'loss_per_timestep']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -96,7 +96,7 @@ class TrainConfig:
     ema_decay: float = 0.999
     seed: int = 0
     prediction: str | None = None # for a diffusion objective: 'eps' (None), 'x0' or 'v'; other objectives decide it (chapter 08)
-    mixed_precision: str = "auto" # 'auto': fp32 on a CPU, Accelerate's bf16 or fp16 on a GPU; 'bf16': the network under bf16 autocast
+    mixed_precision: str = "auto" # 'auto': fp32 on a CPU; on a GPU bf16 (or fp16) only where measured 1.2x faster (chapter 93); 'bf16'/'fp16': autocast
     grad_accum: int = 1           # micro-batches per optimizer step
     context_dropout: float = 0.0  # probability of replacing the context by the null (zero) context
     sample_every: int | None = None  # epochs between sample grids (None: only at the end)
@@ -122,29 +122,6 @@ class TrainConfig:
             if v is not None and (not isinstance(v, int) or v < 1): raise ValueError(f"{name} must be None or a positive int, got {v!r}")
         return self
 
-# %% ../nbs/04_training.ipynb #a8167d64
-PRECISIONS = ("auto", "fp32", "bf16")   # what `--precision` offers; `TrainConfig.mixed_precision` also takes 'fp16' (GPUs) and 'no' (= 'fp32')
-BF16_MIN_SPEEDUP = 1.2                  # 'auto' picks bf16 only when its forward pass is at least this many times as fast as fp32
-
-def autocast(precision: str, device="cpu"):
-    "The context in which a network's forward pass runs in `precision`: nothing for 'fp32' (or 'no'), `torch.autocast` to bf16 or fp16 otherwise."
-    if precision in ("fp32", "no"): return contextlib.nullcontext()
-    if precision not in ("bf16", "fp16"): raise ValueError(f"precision must be 'fp32', 'bf16' or 'fp16', got {precision!r}")
-    return torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
-
-def _device_of(model) -> torch.device:
-    p = next(model.parameters(), None) if isinstance(model, nn.Module) else None
-    return p.device if p is not None else torch.device("cpu")
-
-def in_precision(model, precision: str):
-    "`model` as a callable whose forward pass runs in `precision` and returns float32: the only part of training or sampling that autocast touches."
-    if precision in ("fp32", "no"): return model
-    context = lambda: autocast(precision, _device_of(model))
-    def call(*args):
-        with context(): out = model(*args)
-        return out.float()
-    return call
-
 # %% ../nbs/04_training.ipynb #2c1d9802
 def _step_generator(seed: int, step: int, rank: int) -> torch.Generator:
     "The generator of step `step` in process `rank`: a function of (seed, step, rank) only, so a resumed run draws the same numbers."
@@ -154,18 +131,23 @@ def _epoch_order(seed: int, epoch: int, n: int) -> torch.Tensor:
     "The data order of epoch `epoch`: a permutation of range(n) that depends only on (seed, epoch)."
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch))
 
-def _make_accelerator(config: TrainConfig):
-    "Accelerate's `Accelerator`: on a GPU with the run's mixed precision ('auto': bf16 where supported, else fp16); on a CPU without (the loop autocasts the network itself)."
+def _make_accelerator(config: TrainConfig, device: torch.device):
+    """Accelerate's `Accelerator` on `device`, always without its own mixed precision: the loop autocasts the network itself (`in_precision`),
+    so two trainers in one process may train in different precisions. Accelerate fixes the device of a process at its first use."""
     from accelerate import Accelerator
-    mp, cuda = config.mixed_precision, torch.cuda.is_available()
-    if not cuda and mp == "fp16": raise ValueError("mixed_precision 'fp16' needs a GPU; on a CPU use 'bf16' or 'fp32'")
-    mp = {"auto": "bf16" if torch.cuda.is_bf16_supported() else "fp16", "fp32": "no"}.get(mp, mp) if cuda else "no"
-    return Accelerator(mixed_precision=mp, gradient_accumulation_steps=config.grad_accum, cpu=not cuda)
+    acc = Accelerator(mixed_precision="no", gradient_accumulation_steps=config.grad_accum, cpu=device.type == "cpu")
+    if acc.device.type != device.type:
+        raise ValueError(f"device {device}: this process already trains on {acc.device} through Accelerate, which cannot change device; start a new process")
+    return acc
 
-def train_precision(config: TrainConfig, accelerator) -> str:
-    "The precision a run trains in: on a CPU 'bf16' only when asked for (auto is fp32, reproducible), on a GPU Accelerate's mixed precision."
-    if accelerator.device.type != "cpu": return {"no": "fp32"}.get(accelerator.mixed_precision, accelerator.mixed_precision)
-    return "bf16" if config.mixed_precision == "bf16" else "fp32"
+def train_precision(config: TrainConfig, model: nn.Module, example: tuple) -> tuple[str, str]:
+    """The precision a run trains in, and why. 'fp32', 'bf16' and 'fp16' as asked, where the device runs them. 'auto' is fp32 on a CPU, so that a
+    run given in steps is reproducible (see below); elsewhere `resolve_precision` measures the forward pass on `example` (a batch and its times)."""
+    asked = {"no": "fp32"}.get(config.mixed_precision, config.mixed_precision)
+    device = device_of(model)
+    if asked != "auto": return check_precision(asked, device), f"precision {asked} (as asked)"
+    if device.type == "cpu": return "fp32", "precision fp32 (auto on a CPU: reproducible to the last bit)"
+    return resolve_precision("auto", model, example)
 
 # %% ../nbs/04_training.ipynb #38670a95
 class Trainer:
@@ -174,18 +156,19 @@ class Trainer:
 
     `sample_fn(model, schedule, n, shape, seed, context, prediction)` draws the sample grids (images in [-1, 1]; for example
     chapter 05's `grid_sampler()`); `out` is the folder the grids are saved in; `callbacks` are objects whose methods
-    `before_fit(trainer)`, `after_step(trainer)` and `after_fit(trainer)` are called when present (chapter 04a's `Checkpointing`)."""
+    `before_fit(trainer)`, `after_step(trainer)` and `after_fit(trainer)` are called when present (chapter 04a's `Checkpointing`).
+    `device` (default: `default_device()`) is where the model, its EMA and each batch live during and after training; the data stays where it is."""
     def __init__(self, model: nn.Module, objective, x: torch.Tensor, context: torch.Tensor | None = None,
                  config: TrainConfig | None = None, data: str = "custom", out=None, progress: bool = True,
-                 sample_fn=None, show: bool = True, extra: dict | None = None, callbacks=()):
+                 sample_fn=None, show: bool = True, extra: dict | None = None, callbacks=(), device=None):
         self.config = (config or TrainConfig()).check()
         if not isinstance(x, torch.Tensor) or x.ndim != 4: raise ValueError(f"x must be an image tensor (n, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
         if context is not None and (context.ndim != 2 or len(context) != len(x)):
             raise ValueError(f"context must have shape ({len(x)}, context_dim), got {tuple(context.shape)}")
         if len(x) < self.config.batch_size: raise ValueError(f"batch_size ({self.config.batch_size}) is larger than the data set ({len(x)} images)")
         if self.config.sample_every and sample_fn is None: raise ValueError("sample_every needs a sample_fn to draw the grids, e.g. diffnotes.sampling.grid_sampler()")
-        self.accelerator = _make_accelerator(self.config)
-        self.precision = train_precision(self.config, self.accelerator)
+        self.device = resolve_device(device)
+        self.accelerator = _make_accelerator(self.config, self.device)
         self.world, self.rank = self.accelerator.num_processes, self.accelerator.process_index
         per_step = self.world * self.config.grad_accum
         if self.config.batch_size % per_step:
@@ -199,8 +182,10 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.progress = progress and self.accelerator.is_main_process
         self.x, self.context = x, context
-        self.model = model
-        self.ema = EMA(model, self.config.ema_decay)
+        self.model = model.to(self.device)
+        self.precision, self.precision_reason = train_precision(self.config, self.model, self._example())
+        self.scaler = torch.amp.GradScaler(self.device.type) if self.precision == "fp16" else None   # fp16's narrow range needs loss scaling
+        self.ema = EMA(self.model, self.config.ema_decay)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=self.config.lr, weight_decay=self.config.weight_decay)
         self.step, self.seconds, self.losses = 0, 0.0, []
         self.stop_requested = False     # set by `request_stop()`: `fit` returns after the current step
@@ -226,6 +211,13 @@ class Trainer:
         "Ask `fit` to return after the step it is taking (safe to call from a signal handler or a callback)."
         self.stop_requested = True
 
+    def _example(self) -> tuple:
+        "A batch like one micro-batch of a step (images, times and context, on the device): what the precision is measured on."
+        n = min(max(1, self.config.batch_size // (self.world * self.config.grad_accum)), len(self.x))
+        t, _ = self.objective.draw(self.x[:n], torch.Generator().manual_seed(0))
+        batch = (self.x[:n].to(self.device), t.to(self.device))
+        return batch if self.context is None else (*batch, self.context[:n].to(self.device))
+
 # %% ../nbs/04_training.ipynb #5a7d533b
 def _batch_indices(self: Trainer) -> torch.Tensor:
     "Indices of this step's global batch (drop-last epochs in a seeded order), restricted to this process's share."
@@ -238,7 +230,7 @@ def _train_step(self: Trainer) -> float:
     "One optimizer step over this step's global batch; returns the batch loss (mean over processes)."
     model, opt = self._prepared
     acc, cfg = self.accelerator, self.config
-    net = in_precision(model, self.precision) if acc.device.type == "cpu" else model      # on a GPU Accelerate autocasts
+    net = in_precision(model, self.precision)                  # the network's forward pass in the run's precision, on any device
     g = _step_generator(cfg.seed, self.step, self.rank)
     idx = _batch_indices(self)
     x0 = self.x[idx]
@@ -254,9 +246,12 @@ def _train_step(self: Trainer) -> float:
         with acc.accumulate(model):
             c = None if ctx is None else ctx[chunk].to(acc.device)
             loss = self.objective.loss(net, x0[chunk].to(acc.device), t[chunk].to(acc.device), noise[chunk].to(acc.device), c)
-            acc.backward(loss)
+            acc.backward(loss if self.scaler is None else self.scaler.scale(loss))
+            if acc.sync_gradients and self.scaler is not None: self.scaler.unscale_(opt)
             if acc.sync_gradients and cfg.grad_clip > 0: acc.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            opt.step(); opt.zero_grad(set_to_none=True)
+            if self.scaler is None: opt.step()
+            elif acc.sync_gradients: self.scaler.step(opt); self.scaler.update()
+            opt.zero_grad(set_to_none=True)
             total += loss.detach() / cfg.grad_accum
     self.ema.update(acc.unwrap_model(model))
     self.step += 1
@@ -318,7 +313,7 @@ def sample_grid(self: Trainer, n: int = 32, title: str = "", seed: int = 0):
         fig = show_images(imgs, ncols=16 if n >= 32 else 8, size=0.7, suptitle=f"Samples from the EMA weights, {title or f'step {self.step}'}")
         if self.out:
             self.out.mkdir(parents=True, exist_ok=True)
-            fig.savefig(self.out / f"samples-step{self.step:06d}.png", dpi=100, bbox_inches="tight")
+            with atomic_path(self.out / f"samples-step{self.step:06d}.png") as tmp: fig.savefig(tmp, dpi=100, bbox_inches="tight")
         if self.show: plt.show()
         else: plt.close(fig)
     return imgs
@@ -341,33 +336,3 @@ def loss_per_timestep(model, schedule: Schedule, x0: torch.Tensor, ts, predictio
     try: return torch.tensor([diffusion_loss(model, schedule, x0, torch.full((len(x0),), int(t), device=device), noise, context, prediction).item()
                               for t in ts], dtype=torch.float64)
     finally: model.train(training)
-
-# %% ../nbs/04_training.ipynb #f543cd2a
-@torch.no_grad()
-def bf16_speedup(model, *example, rounds: int = 3) -> float:
-    "How many times as fast `model(*example)` runs under bf16 autocast as in fp32 on this machine: a warm-up call each, then the median of `rounds` alternated timings (one round when bf16 is far slower)."
-    def seconds(precision):
-        net, start = in_precision(model, precision), time.perf_counter()
-        net(*example)
-        return time.perf_counter() - start
-    seconds("fp32"); seconds("bf16")                       # warm-up: the first call of each builds its kernels
-    ratios = [seconds("fp32") / seconds("bf16")]
-    if ratios[0] > 0.6: ratios += [seconds("fp32") / seconds("bf16") for _ in range(rounds - 1)]
-    return sorted(ratios)[len(ratios) // 2]
-
-_MEASURED: dict = {}
-
-def resolve_precision(precision: str, model, example: tuple, probe=None, threshold: float = BF16_MIN_SPEEDUP) -> tuple[str, str]:
-    """The precision to run `model` in for `precision` ('auto', 'fp32' or 'bf16'), and one line saying why.
-    'auto' on a CPU measures `probe(model, *example)` (default: `bf16_speedup`) once per process, model and input shape, and picks bf16 only if
-    it is at least `threshold` times as fast as fp32; on a GPU, or for something that is not a network, 'auto' means fp32."""
-    if precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision != "auto": return precision, f"precision {precision} (as asked)"
-    if not isinstance(model, nn.Module) or next(model.parameters(), None) is None: return "fp32", "precision fp32 (auto: not a network to speed up)"
-    if _device_of(model).type != "cpu": return "fp32", "precision fp32 (auto: on a GPU sampling keeps fp32; training uses Accelerate's mixed precision)"
-    probe = probe or bf16_speedup
-    key = (probe, type(model).__name__, repr(getattr(model, "config", None)), tuple(tuple(e.shape) for e in example if isinstance(e, torch.Tensor)))
-    if key not in _MEASURED: _MEASURED[key] = probe(model, *example)
-    speedup = _MEASURED[key]
-    choice = "bf16" if speedup >= threshold else "fp32"
-    return choice, f"precision {choice} (auto: bf16 ran {speedup:.2f}x as fast as fp32 here; it is used from {threshold:g}x)"

@@ -4,9 +4,13 @@ environment's Python. An example passes if it exits 0 and saves at least one fil
 
     .venv/bin/python tools/check_readme.py
 
-Prints a line per example and ends with `N passed, N failed`; exits 1 if any failed.
+First it checks that README.md is the landing notebook `nbs/index.ipynb` (nbdev's `readme_nb`, from which `nbdev_docs`
+regenerates README.md): the same lines in the same order, blank lines aside, with the notebook's image paths seen from the
+repository's root (`images/x.png` -> `nbs/images/x.png`).
+
+Prints a line per check and ends with `N passed, N failed`; exits 1 if any failed.
 """
-import re, subprocess, sys, tempfile, time
+import json, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,11 +19,26 @@ def examples(readme: Path) -> list[str]:
     "The ```python blocks of `readme`, in order."
     return re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
 
+def landing_lines(nb: Path) -> list[str]:
+    "The markdown of the landing notebook as README.md shows it: non-blank lines, image paths relative to the repository's root."
+    text = "\n".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "markdown")
+    return [l.rstrip() for l in re.sub(r"\]\(images/", "](nbs/images/", text).splitlines() if l.strip()]
+
+def readme_matches_landing() -> tuple[bool, str]:
+    "Whether README.md holds the landing notebook's text, and where they first differ."
+    want, got = landing_lines(ROOT / "nbs" / "index.ipynb"), [l.rstrip() for l in (ROOT / "README.md").read_text().splitlines() if l.strip()]
+    for i, (a, b) in enumerate(zip(want, got)):
+        if a != b: return False, f"line {i + 1} of the text differs:\n  index.ipynb: {a[:160]}\n  README.md:   {b[:160]}"
+    if len(want) != len(got): return False, f"index.ipynb has {len(want)} lines of text, README.md {len(got)}"
+    return True, f"{len(want)} lines of text"
+
 def main() -> int:
+    same, detail = readme_matches_landing()
+    print(f"{'PASS' if same else 'FAIL'} README.md is the landing notebook nbs/index.ipynb ({detail})", flush=True)
     blocks = examples(ROOT / "README.md")
     if not blocks:
         print("README.md has no ```python examples"); print("0 passed, 1 failed"); return 1
-    passed = failed = 0
+    passed, failed = int(same), int(not same)
     for i, code in enumerate(blocks, 1):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.time()

@@ -109,9 +109,11 @@ def ship_sprite_judge(args):
                                            "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"]})
 
 def update_manifest(name, entry):
+    "Record `entry` for shipped model `name`, with its kind (what `diffnotes sample --help` lists without reading the checkpoint)."
+    from diffnotes.checkpoint import checkpoint_kind, read_config
     manifest_path = ROOT / "diffnotes" / "pretrained" / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    manifest[name] = entry
+    manifest[name] = {**entry, "kind": checkpoint_kind(read_config(ROOT / "diffnotes" / "pretrained" / name))}
     manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
     print(json.dumps({k: v for k, v in entry.items() if k != "fingerprint"}, indent=1))
 
