@@ -426,7 +426,10 @@ def build_trainer(args, callbacks=()) -> Trainer:
     if args.resume and not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
     if not args.resume and (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
     if args.resume:                                        # a resumed run keeps its seed, batch size, learning rate and objective
-        run = read_config(out)
+        try: run = read_config(out)
+        except ValueError as e: usage_error("train", f"--resume: {e}")
+        if run.get("data", {}).get("name") not in (None, args.what):
+            usage_error("train", f"--resume: the run in {out} was made by `train {run['data']['name']}`, not `train {args.what}`")
         for k, v in given.items():
             if v != run["train"][k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {run['train'][k]})")
         saved_objective = "flow" if run.get("prediction") == VELOCITY else "diffusion"
@@ -812,13 +815,14 @@ def _manifest_argv(entry: dict, out: str) -> list[str]:
     "The manifest's `diffnotes train ... --out DIR ...` as arguments of `main`, with DIR replaced by `out`."
     return [out if a == "DIR" else a for a in shlex.split(entry["command"])[1:]]
 
-VERDICTS = {"exact": "exact: reproduced bit for bit", "close": "close: reproduced up to float rounding",
-            "close (other hardware)": "close (other hardware): reproduced up to float rounding", "different": "NOT reproduced"}
+VERDICTS = {"exact": "exact: reproduced bit for bit", "close (other hardware)": "close (other hardware): reproduced up to float rounding",
+            "different": "NOT reproduced"}
 
 def this_machine(device=None) -> dict:
     "This machine as a manifest records the one that trained a shipped model: CPU, threads, PyTorch, and whether a GPU ran it."
     d = resolve_device(device)
-    return {"cpu": machine_name("cpu").split(" (")[0], "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": d.type != "cpu"}
+    return {"cpu": machine_name("cpu").split(" (")[0], "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": d.type != "cpu",
+            "kernels": torch.backends.cpu.get_cpu_capability()}
 
 @contextlib.contextmanager
 def deterministic_fp32():
@@ -834,8 +838,8 @@ def add_reproduce_command(subparsers):
     p = subparsers.add_parser("reproduce", help="retrain a shipped model from its manifest's command and compare (20 steps, or --full)",
                               description="Run the command that made a shipped model, as its manifest records it, and compare: by default its first 20 steps "
                                           "against the manifest's fingerprint (seconds); with --full the whole run against the shipped weights (minutes). "
-                                          "It runs in fp32 without TF32, wherever it runs. Verdicts: exact (bit for bit), close (every loss within float rounding; "
-                                          "'other hardware' when the manifest's machine differs from this one) and different. Exit status 0 unless different.")
+                                          "It runs in fp32 without TF32, wherever it runs. Verdicts: exact (bit for bit), close (other hardware) (every loss within float rounding, as on another CPU or GPU, "
+                                          "with both machines named) and different. Exit status 0 unless different.")
     p.add_argument("name", help="a shipped model trained by `diffnotes train`: " + ", ".join(reproducible_models()))
     p.add_argument("--full", action="store_true", help="repeat the whole run and compare its final sampling weights with the shipped ones")
     p.add_argument("--out", default=None, help="with --full: keep the retrained checkpoint in this folder (default: a temporary folder, deleted)")
@@ -868,7 +872,7 @@ def _full_verdict(name: str, out: Path, entry: dict) -> tuple[str, str]:
     return "different", f"sampling weights differ from the shipped ones: largest difference {worst:.2e}"
 
 def _machine_text(m: dict) -> str:
-    return f"{m.get('cpu')}, {m.get('threads')} threads, torch {m.get('torch')}" + (", GPU" if m.get("gpu") else "")
+    return f"{m.get('cpu')}, {m.get('threads')} threads, torch {m.get('torch')}" + (f", {m['kernels']}" if m.get("kernels") else "") + (", GPU" if m.get("gpu") else "")
 
 def run_reproduce(args) -> str:
     "The `diffnotes reproduce` command: run the manifest's command of a shipped model (20 steps, or all with --full) and compare; returns the verdict."
@@ -878,8 +882,11 @@ def run_reproduce(args) -> str:
         expected = entry["fingerprint"]
         argv = _manifest_argv(entry, "DIR") + ["--precision", "fp32", "--device", args.device]    # fp32 wherever it runs: the fingerprint was
         with deterministic_fp32(): verdict, detail = match_fingerprint(expected, train_fingerprint(argv, expected["steps"]))   # taken in fp32
-        if verdict == "close" and entry.get("machine") and entry["machine"] != this_machine(args.device):
-            verdict, detail = "close (other hardware)", detail + f"; the manifest's run was on {_machine_text(entry['machine'])}, this one on {_machine_text(this_machine(args.device))}"
+        if verdict == "close":                             # on the machine that made it a run repeats bit for bit, so close means other hardware
+            here, there = this_machine(args.device), entry.get("machine", {})
+            same = all(there.get(k) == v for k, v in here.items() if k in there)
+            verdict, detail = "close (other hardware)", detail + f"; the manifest's run was on {_machine_text(there)}, this one on {_machine_text(here)}" + (
+                " (the record cannot tell them apart: the math kernels differ, e.g. AVX2 against AVX-512)" if same else "")
         what = f"the first {expected['steps']} of {entry['steps']} steps"
     else:
         with tempfile.TemporaryDirectory() as tmp:

@@ -198,7 +198,6 @@ def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T, gu
         raise ValueError(f"sampler {row.name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}"
                          + (f"; for {prediction!r} use {', '.join(fits)}" if fits else f" (known predictions: {PREDICTIONS})"))
     if not isinstance(x_T, torch.Tensor) or not x_T.is_floating_point(): raise TypeError(f"x_T must be a float tensor of noise, got {type(x_T).__name__}")
-    if x_T.dtype not in (torch.float32, torch.bfloat16, torch.float16): raise TypeError(f"x_T must be float32 (or bf16/fp16), got {x_T.dtype}; convert it with x_T.float()")
     if not torch.isfinite(x_T).all(): raise ValueError("x_T holds NaN or infinite values")
     if context is not None and context.is_floating_point() and not torch.isfinite(context).all(): raise ValueError("context holds NaN or infinite values")
 
@@ -253,6 +252,9 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     steps = row.steps_for(getattr(schedule, "T", None)) if steps is None else steps
     if context is not None and context.ndim == 1: context = context.expand(len(x_T), -1)   # one context for the whole batch
     if isinstance(model, torch.nn.Module):                      # noise and context drawn on the CPU run where the model is
+        weights = next(model.parameters(), None)
+        if weights is not None and weights.dtype == torch.float32 and x_T.dtype == torch.float64:   # (a function, such as an exact oracle, may take float64)
+            raise TypeError("x_T is float64 but the model's weights are float32; convert the noise with x_T.float()")
         x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context, guidance, guidance_rescale)

@@ -11,7 +11,7 @@ column per label) and sprites from sentences (`sprites-t2i`, chapter 09, a row
 per prompt). Every panel is DPM-Solver++ with 20 steps from seed 0.
 
 Then the README's grids, each drawn by the command it shows:
-nbs/images/mnist-grid.png (`diffnotes sample --ckpt mnist --n 64 --out ...`) and
+nbs/images/mnist-grid.png (`diffnotes sample --ckpt mnist --n 64 --precision fp32 --out ...`) and
 nbs/images/t2i-grid.png (`diffnotes generate PROMPTS --n 8 --out ...`, T2I_PROMPTS).
 """
 from pathlib import Path
@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 T2I_PROMPTS = ["a big red circle on the left", "a small green triangle at the top", "a big blue circle at the bottom", "a small yellow square on the right"]
 
+HELD_OUT_LABELS = {"a small green triangle at the top": " (held out)", "a big blue circle at the bottom": " (held out)",
+                   "a small yellow square on the right": " (held out, worst case)"}   # colour-shape pairs never in training (chapter 09)
+
 def noise(*shape): return torch.randn(*shape, generator=torch.Generator().manual_seed(0))
 
 def main():
@@ -50,7 +53,8 @@ def main():
     x = sample_checkpoint(mnist, noise(30, *mnist.shape), "dpmpp_2m", 20, spacing="logsnr", context=one_hot(torch.arange(10).repeat(3)), guidance=DEFAULT_GUIDANCE, progress=False)
     panels.append(("mnist: real handwriting, 0 to 9", x, 10))                                     # 32x32: twice the side of the others
     x = load_pipeline("sprites-t2i")(T2I_PROMPTS, n=4, seed=0, output="pt", progress=False)
-    panels.append(("sprites-t2i: a row per prompt\n" + "\n".join(p[2:] for p in T2I_PROMPTS), x, 4))
+    held = {p: HELD_OUT_LABELS.get(p, "") for p in T2I_PROMPTS}
+    panels.append(("sprites-t2i: a row per prompt\n" + "\n".join(p[2:] + held[p] for p in T2I_PROMPTS), x, 4))
     fig = plt.figure(figsize=(15, 6.8))
     top, bottom = fig.add_gridspec(2, 1, height_ratios=[1, 1.1])
     axes = [*(fig.add_subplot(g) for g in top.subgridspec(1, 3, width_ratios=[10, 10, 6])),      # the 16x16 models and the sprites
@@ -63,7 +67,7 @@ def main():
     fig.savefig(out, dpi=100, bbox_inches="tight")
     print(f"wrote {out} ({out.stat().st_size / 1e3:.0f} kB)")
     grid = ROOT / "nbs" / "images" / "mnist-grid.png"
-    code, printed, err = run_cli(["sample", "--ckpt", "mnist", "--n", "64", "--out", str(grid), "--quiet"])
+    code, printed, err = run_cli(["sample", "--ckpt", "mnist", "--n", "64", "--precision", "fp32", "--out", str(grid), "--quiet"])
     if code: raise SystemExit(err)
     print(f"wrote {grid} ({grid.stat().st_size / 1e3:.0f} kB)")
     grid = ROOT / "nbs" / "images" / "t2i-grid.png"

@@ -44,7 +44,8 @@ def cpu_name() -> str:
 
 def machine() -> dict:
     import torch
-    return {"cpu": cpu_name(), "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": torch.cuda.is_available()}
+    return {"cpu": cpu_name(), "threads": torch.get_num_threads(), "torch": torch.__version__, "gpu": torch.cuda.is_available(),
+            "kernels": torch.backends.cpu.get_cpu_capability()}       # AVX2 or AVX512: the same CPU name can round differently
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
