@@ -388,6 +388,11 @@ def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, devi
     device = resolve_device(device)
     path = resolve_checkpoint(ckpt)
     config = read_config(path)
+    try: return _load(path, config, model, ema, device)
+    except (TypeError, KeyError, AttributeError, IndexError) as e:   # a config.json of the right keys but the wrong shapes or types
+        raise ValueError(f"checkpoint {path}: config.json is malformed ({type(e).__name__}: {e})") from None
+
+def _load(path: Path, config: dict, model, ema: bool, device) -> LoadedModel:
     if model is None: model = build_model(config, path)
     check_model_matches(model, config, path)
     tensors = read_tensors(path, "weights")
