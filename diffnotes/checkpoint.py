@@ -16,7 +16,7 @@ from safetensors.torch import load as st_load, save as st_save
 
 from .hardware import atomic_path, device_of, resolve_device
 from .noise import Schedule
-from .train import DiffusionObjective, Trainer, TrainConfig
+from .train import DiffusionObjective, Trainer, TrainConfig, check_sampling
 from .unet import UNet
 
 # %% auto #0
@@ -34,7 +34,7 @@ __all__ = ['CHECKPOINT_FORMAT', 'CONFIG_KEYS', 'SAFETENSORS_NAME', 'MODEL_CLASSE
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
 CONFIG_KEYS = ("format", "version", "model_class", "model_module", "model", "schedule", "objective", "prediction", "data", "train", "precision",
                "step", "epoch", "seconds", "seed", "processes", "diffnotes", "extra", "optimizer", "ema_updates", "slim", "trained_on", "scale",
-               "tokenizer", "files", "sha256")   # the top-level keys a checkpoint's config.json may hold; any other is refused
+               "tokenizer", "sampling", "files", "sha256")   # the top-level keys a checkpoint's config.json may hold; any other is refused
 SAFETENSORS_NAME = re.compile(r"[a-z_]+-[0-9a-f]{8}\.safetensors")   # how `write_checkpoint` names a tensor file: no folder, no other suffix
 
 def _write_atomic(path: Path, data: bytes):
@@ -241,7 +241,7 @@ def run_config(trainer: Trainer) -> dict:
                      "context_dim": None if trainer.context is None else trainer.context.shape[1]},
             "train": dataclasses.asdict(trainer.config), "precision": trainer.precision, "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
             "seconds": round(trainer.seconds, 3), "seed": trainer.config.seed, "processes": trainer.world, "diffnotes": __version__,
-            **({"extra": trainer.extra} if trainer.extra else {})}
+            **({"extra": trainer.extra} if trainer.extra else {}), **({"sampling": trainer.sampling} if trainer.sampling else {})}
 
 def run_weights(trainer: Trainer) -> dict[str, torch.Tensor]:
     "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`)."
@@ -299,7 +299,7 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
     out = out if out is not None else path
     callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
     trainer = cls(build_model(saved, path), objective_from_config(saved, path), x, context, new, data=saved["data"]["name"],
-                  out=out, callbacks=callbacks, **{"extra": saved.get("extra"), **kwargs})
+                  out=out, callbacks=callbacks, **{"extra": saved.get("extra"), "sampling": saved.get("sampling"), **kwargs})
     tensors = read_tensors(path, "weights")
     load_weights(trainer.model, tensors, "model.")
     load_weights(trainer.ema.model, tensors, "ema.")
@@ -361,6 +361,12 @@ class LoadedModel:
     decode: Callable | None        # latents -> pixels for a latent model, else None
     config: dict
     path: Path
+    sampling: dict = dataclasses.field(default_factory=dict)   # the sampling defaults the checkpoint records (chapter 05's `sampling_defaults` fills in the rest)
+
+    @property
+    def context(self) -> dict | None:
+        "What the model takes as context, as its checkpoint records it: {'kind': 'labels' | 'attributes' | 'words', ...}, or None."
+        return self.config.get("extra", {}).get("context")
 
     def to(self, device) -> "LoadedModel":
         "Move the model (and a latent model's decoder) to `device` ('cpu', 'cuda', 'mps', 'auto'); returns self, as `nn.Module.to` does."
@@ -405,7 +411,8 @@ def _load(path: Path, config: dict, model, ema: bool, device) -> LoadedModel:
                        schedule=schedule_from_config(config["schedule"], path) if denoiser else None,
                        prediction=prediction,
                        shape=tuple(config["data"]["shape"]) if "shape" in config.get("data", {}) else None,
-                       decode=_latent_decoder(config, device), config=config, path=path)
+                       decode=_latent_decoder(config, device), config=config, path=path,
+                       sampling=check_sampling(config.get("sampling", {}), f"checkpoint {path}: sampling") if denoiser else {})
 
 # %% ../nbs/04a_checkpoints.ipynb #bda470b6
 def sampling_weights(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:

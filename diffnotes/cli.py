@@ -5,7 +5,7 @@
 # %% ../nbs/91_cli.ipynb #a56ba98f
 from __future__ import annotations
 import argparse, contextlib, errno, io, math, os, shlex, signal, sys, tempfile, time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +20,7 @@ from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, loa
 from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
 from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
-from .sampling import SAMPLERS, grid_sampler, sample_checkpoint
+from .sampling import DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, default_sampling, grid_sampler, sample_checkpoint, sampling_defaults
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
@@ -34,11 +34,10 @@ from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2
 
 # %% auto #0
 __all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT',
-           'OBJECTIVES', 'FLOW_GRID_SAMPLER', 'DEFAULT_SAMPLER', 'FLOW_SAMPLER', 'SOLVER_SPACING', 'IMAGE_SUFFIXES',
-           'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'usage_error', 'shipped_of_kind',
-           'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side', 'check_scale', 'add_toy_command',
-           'run_toy', 'TrainRecipe', 'add_train_command', 'build_trainer', 'run_train', 'context_from_args',
-           'cli_spacing', 'default_sampler', 'default_batch_size', 'add_sample_command', 'run_sample',
+           'OBJECTIVES', 'FLOW_GRID_SAMPLER', 'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS',
+           'positive_int', 'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture',
+           'npy_writer', 'grid_side', 'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
+           'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
            'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
            'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
            'build_parser', 'main', 'run_cli']
@@ -447,6 +446,8 @@ def build_trainer(args, callbacks=()) -> Trainer:
             cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
                                  **({"mixed_precision": args.precision} if args.precision else {})})
             return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), device=args.device, **kw)
+        prediction = VELOCITY if args.objective == "flow" else cfg.prediction or "eps"
+        kw["sampling"] = asdict(default_sampling(prediction, getattr(objective, "T", None), kw.get("extra", {}).get("context", {}).get("kind")))   # recorded in the checkpoint
         torch.manual_seed(args.seed)
         model = recipe.make_model(args)
         return Trainer(_flow_model(model) if args.objective == "flow" else model, objective, x, ctx, cfg, data=args.what, out=out,
@@ -503,21 +504,9 @@ def context_from_args(context_dim: int | None, n: int, label: str | None = None,
     return torch.tensor(values).expand(n, -1).clone()
 
 # %% ../nbs/91_cli.ipynb #e99080f4
-DEFAULT_SAMPLER = "dpmpp_2m"          # with SOLVER_SPACING: the most accurate 10-20-call configuration measured in chapter 05a
-FLOW_SAMPLER = "flow_euler"           # the default for a flow model (chapter 08), which the diffusion samplers cannot run
-SOLVER_SPACING = "logsnr"             # the grid `diffnotes sample` gives the samplers that take it, unless --spacing says otherwise
-
-def cli_spacing(sampler: str, spacing: str | None) -> str | None:
-    "The grid `diffnotes sample` uses: `spacing` if given, else `SOLVER_SPACING` for a sampler that takes it, else the sampler's own (None)."
-    if spacing is not None: return spacing
-    return SOLVER_SPACING if SOLVER_SPACING in SAMPLERS[sampler].spacings else None
-
-def default_sampler(prediction: str) -> str:
-    "The sampler `diffnotes sample` uses for a model of this prediction type when --sampler is not given."
-    return DEFAULT_SAMPLER if prediction in SAMPLERS[DEFAULT_SAMPLER].predictions else FLOW_SAMPLER
-
 def _sampler_help() -> str:
-    return f"sampling method (default {DEFAULT_SAMPLER}, or {FLOW_SAMPLER} for a flow model): " + "; ".join(
+    return (f"sampling method (default: the one the checkpoint records, chapter 05a's `sampling_defaults`; every shipped diffusion model records {DEFAULT_SAMPLER}, "
+            "and digits-flow flow_euler): ") + "; ".join(
         f"{r.name}: {r.summary} ({'all T' if r.default_steps is None else r.default_steps} steps by default)" for r in SAMPLERS.values())
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
@@ -546,12 +535,12 @@ def add_sample_command(subparsers):
     denoisers = shipped_of_kind("denoiser")
     p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers)} (default: digits)")
     p.add_argument("--sampler", choices=list(SAMPLERS), default=None, help=_sampler_help())
-    p.add_argument("--steps", type=positive_int, default=None, help="sampling steps (default: the sampler's own, listed under --sampler)")
+    p.add_argument("--steps", type=positive_int, default=None, help="sampling steps (default: the checkpoint's recorded steps, or with another --sampler that sampler's own, listed under --sampler)")
     p.add_argument("--eta", type=float, default=0.0, help="DDIM's noise scale (default 0: deterministic); only for "
                    + ", ".join(r.name for r in SAMPLERS.values() if r.uses_eta))
     p.add_argument("--spacing", choices=sorted({s for r in SAMPLERS.values() for s in r.spacings}), default=None,
-                   help=f"grid of timesteps or noise levels (default: {SOLVER_SPACING}, even steps in log-SNR, for the samplers that take it, "
-                        f"which chapter 05a measured as the most accurate at 10-20 model calls; otherwise the sampler's own)")
+                   help=f"grid of timesteps or noise levels (default: the checkpoint's recorded grid; without one, {SOLVER_SPACING}, even steps in log-SNR, for the samplers that take it, "
+                        f"which chapter 05a measured as the most accurate at 10-20 model calls, otherwise the sampler's own)")
     p.add_argument("--n", type=positive_int, default=64, help="number of samples (default 64)")
     p.add_argument("--batch-size", type=positive_int, default=None, help="samples drawn at once (default: 256 for 16x16 images, fewer for larger ones; memory stays constant whatever --n)")
     p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0); batch k > 0 uses a seed derived from it")
@@ -560,7 +549,7 @@ def add_sample_command(subparsers):
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1], written batch by batch")
     p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples; default: every label in turn, a row each); digits-cond and mnist: 0-9")
     p.add_argument("--context", default=None, help=_context_help())
-    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone, 0 the unconditional one; default {DEFAULT_GUIDANCE:g}, chapter 07's DEFAULT_GUIDANCE, for a conditional model)")
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 (1 = the conditional model alone, 0 the unconditional one; default: the checkpoint's recorded scale, {DEFAULT_GUIDANCE:g} for digits-cond, shapes-cond and mnist)")
     p.add_argument("--guidance-rescale", type=float, default=0.0, help="guidance rescale phi in [0, 1] (default 0)")
     p.add_argument("--clip", type=float, default=None, help="clip each predicted x_0 to [-CLIP, CLIP], e.g. 1 for pixel data in [-1, 1] (default: no clipping)")
     p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: a half precision where it runs at least {BF16_MIN_SPEEDUP:g}x as fast as fp32 on this device, "
@@ -596,19 +585,15 @@ def run_sample(args) -> torch.Tensor:
             raise ValueError(f"--ckpt {args.ckpt} draws from a prompt; use `diffnotes generate \"a big red circle on the left\" --ckpt {args.ckpt} --out grid.png`")
         T = getattr(loaded.schedule, "T", None)
         if T is not None and args.steps is not None and args.steps > T: raise ValueError(f"--steps must be at most {T} (the model's train timesteps), got {args.steps}")
-        args.sampler = args.sampler or default_sampler(loaded.prediction)
-        row = SAMPLERS[args.sampler]
-        if loaded.prediction not in row.predictions:
-            fits = ", ".join(r.name for r in SAMPLERS.values() if loaded.prediction in r.predictions)
-            raise ValueError(f"--sampler {args.sampler} samples models that predict {' or '.join(row.predictions)}, but {args.ckpt} predicts {loaded.prediction}"
-                             + (f"; use {fits}" if fits else "; no sampler in the table takes it"))
+        defaults = sampling_defaults(loaded, args.sampler)        # what the checkpoint records, for all that the options leave out (chapter 05a)
+        args.sampler, row = defaults.sampler, SAMPLERS[defaults.sampler]
         if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
         if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
         spec = loaded.config.get("extra", {}).get("context") or {}
         every_label = spec.get("kind") == "labels" and args.label is None and args.context is None   # a class-conditional model: each class in turn
         if every_label: args.label = ",".join(str(k) for k in range(len(spec["names"])))
         ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, spec or None)
-        guidance = args.guidance if args.guidance is not None or ctx is None else DEFAULT_GUIDANCE
+        guidance = args.guidance if args.guidance is not None or ctx is None else defaults.guidance
         if guidance is not None and ctx is None:
             if getattr(loaded.model, "context_dim", None) is None: raise ValueError("--guidance does not apply to this model, which was trained without context")
             raise ValueError("--guidance needs --context for this model (classifier-free guidance compares the conditional and the null context)")
@@ -619,7 +604,7 @@ def run_sample(args) -> torch.Tensor:
         nrow = len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n))   # a row per round of labels
         pixels = loaded.shape if loaded.decode is None else tuple(loaded.decode(torch.zeros(1, *loaded.shape, device=loaded.device)).shape[1:])
         check_scale(args.scale, grid_side(args.n, pixels, nrow))
-        kw = dict(eta=args.eta, spacing=cli_spacing(args.sampler, args.spacing), clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
+        kw = dict(eta=args.eta, spacing=args.spacing or defaults.spacing, clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
     except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
     bs = args.batch_size or default_batch_size(loaded.shape)
     starts = range(0, args.n, bs)
@@ -642,8 +627,8 @@ def run_sample(args) -> torch.Tensor:
     scale = args.scale or max(1, round(512 / grid.width))
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)    # nearest: pixels stay pixels
     save_picture(grid, out)
-    steps = args.steps or row.steps_for(T)
-    print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing'] or row.default_spacing}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
+    steps = args.steps or defaults.steps
+    print(f"{args.n} samples, {args.sampler} {steps} steps ({kw['spacing']}), {precision}, seed {args.seed}" + (f", guidance {guidance:g}" if guidance is not None else "")
           + (f", labels {spec['names'][0]}-{spec['names'][-1]} in turn (--label picks)" if every_label else "")
           + f": {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
@@ -658,8 +643,8 @@ def add_generate_command(subparsers):
     p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
     p.add_argument("--n", type=int, default=8, help="images per prompt (default 8)")
     p.add_argument("--seed", type=int, default=0, help="seed of the starting latents (default 0): the same as the library's pipe(prompts, n=N, seed=S)")
-    p.add_argument("--steps", type=int, default=DEFAULT_T2I_STEPS, help=f"DPM-Solver++(2M) steps on the log-SNR grid (default {DEFAULT_T2I_STEPS})")
-    p.add_argument("--guidance", type=float, default=DEFAULT_T2I_GUIDANCE, help=f"classifier-free guidance scale w >= 0 against the empty prompt (default {DEFAULT_T2I_GUIDANCE:g}, chapter 09's sweep)")
+    p.add_argument("--steps", type=int, default=None, help=f"sampling steps (default: the checkpoint's recorded steps; sprites-t2i records DPM-Solver++(2M) with {DEFAULT_T2I_STEPS} steps on the log-SNR grid)")
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance scale w >= 0 against the empty prompt (default: the checkpoint's recorded scale; sprites-t2i records {DEFAULT_T2I_GUIDANCE:g}, chapter 09's sweep)")
     p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid; missing folders are made")
     p.add_argument("--npy", default=None, help="also save the images as float32 .npy of shape (n, 3, 32, 32) in [-1, 1], prompts in order")
     p.add_argument("--scale", type=positive_int, default=None, help="enlarge the grid K times, pixel for pixel (default: the least K that makes it at least 512 pixels wide)")
@@ -676,13 +661,15 @@ def run_generate(args) -> torch.Tensor:
         for p in args.prompts:
             if not p.strip(): raise ValueError("a prompt is empty; give words, e.g. \"a big red circle on the left\"")
         if args.n < 1: raise ValueError(f"--n must be a positive integer (images per prompt), got {args.n}")
-        if args.steps < 1: raise ValueError(f"--steps must be a positive integer, got {args.steps}")
-        if finite("--guidance", args.guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
+        if args.steps is not None and args.steps < 1: raise ValueError(f"--steps must be a positive integer, got {args.steps}")
+        if args.guidance is not None and finite("--guidance", args.guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
         device = resolve_device(args.device, "--device")
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         pipe = load_pipeline(args.ckpt, device=device)
         check_scale(args.scale, grid_side(len(args.prompts) * args.n, (3, pipe.vae.image_size, pipe.vae.image_size), args.n if args.n <= 16 else math.ceil(math.sqrt(len(args.prompts) * args.n))))
+        args.steps = pipe.defaults.steps if args.steps is None else args.steps            # the checkpoint's recorded sampling (chapter 05a)
+        args.guidance = pipe.defaults.guidance if args.guidance is None else args.guidance
         if args.steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {args.steps}")
         pipe.check_prompts(args.prompts)
     except (ValueError, FileNotFoundError) as e: usage_error("generate", str(e))
@@ -699,7 +686,7 @@ def run_generate(args) -> torch.Tensor:
     scale = args.scale or max(1, math.ceil(512 / grid.width))
     if scale > 1: grid = grid.resize((grid.width * scale, grid.height * scale), resample=0)
     save_picture(grid, out)
-    print(f"{len(x)} images ({args.n} per prompt, {len(args.prompts)} prompt{'s' * (len(args.prompts) > 1)}), DPM-Solver++(2M) {args.steps} steps, guidance {args.guidance:g}, "
+    print(f"{len(x)} images ({args.n} per prompt, {len(args.prompts)} prompt{'s' * (len(args.prompts) > 1)}), {pipe.defaults.sampler} {args.steps} steps ({pipe.defaults.spacing}), guidance {args.guidance:g}, "
           f"seed {args.seed}: {out} ({grid.width}x{grid.height} px)" + (f", {npy}" if npy else ""))
     return x
 

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from .data import ATTRIBUTES, digits, shapes
 from .noise import Schedule
-from .sampling import sample
+from .sampling import GUIDANCE_FOR_CONTEXT, sample
 from .viz import progress_bar
 
 # %% auto #0
@@ -52,7 +52,8 @@ def shapes_cond_data():
     return shapes(SHAPES_TRAIN_N, seed=0)
 
 # %% ../nbs/07_conditioning.ipynb #2083abf8
-DEFAULT_GUIDANCE = 2.0
+DEFAULT_GUIDANCE = 2.0   # the scale this chapter samples with; the sweep below shows what it trades
+GUIDANCE_FOR_CONTEXT.update(labels=DEFAULT_GUIDANCE, attributes=DEFAULT_GUIDANCE)   # what chapter 05a's `default_sampling` gives a model of either kind
 
 # %% ../nbs/07_conditioning.ipynb #18f6108e
 def per_context_batch(contexts: torch.Tensor, per_context: int) -> torch.Tensor:

@@ -15,7 +15,7 @@ from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'sample_checkpoint', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -284,15 +284,6 @@ def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None
         x = sample(model, schedule, x_T, sampler, steps, context=context, prediction=prediction, progress=False)
         return (x if decode is None else decode(x)).clamp(-1, 1).cpu()
     return sample_fn
-
-@torch.no_grad()
-def sample_checkpoint(loaded, x_T: torch.Tensor, sampler: str | None = None, steps: int | None = None, decode: bool = True, **kwargs) -> torch.Tensor:
-    "Sample a model loaded by `load_checkpoint` from noise `x_T` with its own schedule and prediction type (`sampler` defaults to 'ddim', or for another prediction type the first row of the table that takes it); a latent model's samples are decoded to pixels unless `decode` is False."
-    if "prediction" in kwargs: raise TypeError("sample_checkpoint takes the prediction type from the checkpoint; call sample() to override it")
-    if sampler is None:
-        sampler = "ddim" if loaded.prediction in SAMPLERS["ddim"].predictions else next((r.name for r in SAMPLERS.values() if loaded.prediction in r.predictions), "ddim")
-    x = sample(loaded.model, loaded.schedule, x_T, sampler, steps, prediction=loaded.prediction, **kwargs)
-    return loaded.decode(x) if decode and loaded.decode is not None else x
 
 # %% ../nbs/05_sampling.ipynb #7ea80a8d
 @torch.no_grad()
@@ -599,3 +590,54 @@ def multiscale_table(rows: list[dict], scales=SCALES) -> str:
         their5 = None if r["diffusers_per_scale"] is None else r["diffusers_per_scale"][k]
         lines.append(f"| {r['sampler']} | {r['spacing']} | {r['nfe']} | {fmt(r['ours'])} | {fmt(r['diffusers'])} | {fmt(r['ours_per_scale'][k])} | {fmt(their5)} |")
     return "\n".join(lines)
+
+# %% ../nbs/05a_solvers.ipynb #166952ab
+DEFAULT_SAMPLER = "dpmpp_2m"   # with SOLVER_SPACING: the most accurate configuration at 10-20 model calls measured above
+SOLVER_SPACING = "logsnr"      # the grid a sampler that takes it gets by default
+GUIDANCE_FOR_CONTEXT: dict[str, float] = {}   # a kind of context -> its default guidance scale; chapter 07 adds 'labels' and 'attributes', chapter 09 'words'
+
+@dataclass(frozen=True)
+class SamplingDefaults:
+    "How to sample a denoiser when the caller does not say: a row of `SAMPLERS`, its steps and grid, and the guidance scale with a context (None: no guidance)."
+    sampler: str
+    steps: int
+    spacing: str
+    guidance: float | None = None
+
+def _rows_for(prediction: str) -> list[str]:
+    fits = [r.name for r in SAMPLERS.values() if prediction in r.predictions]
+    if not fits: raise ValueError(f"no row of SAMPLERS samples a model that predicts {prediction!r}" + (" (chapter 08's rows come with `import diffnotes.flow`)" if prediction == "velocity" else ""))
+    return fits
+
+def default_sampling(prediction: str, T: int | None = None, context_kind: str | None = None, recorded: dict | None = None,
+                     sampler: str | None = None) -> SamplingDefaults:
+    """The sampling defaults of a denoiser that predicts `prediction` under a schedule of `T` train timesteps (None for a flow model) and takes context of
+    `context_kind`: what `recorded` says (a checkpoint's `sampling`), then `DEFAULT_SAMPLER` or the first row that samples `prediction`, `SOLVER_SPACING`
+    where the row takes it (else its own grid), the row's own steps, and `GUIDANCE_FOR_CONTEXT[context_kind]`. A `sampler` other than the recorded one brings its own steps and grid."""
+    recorded, fits = recorded or {}, _rows_for(prediction)
+    name = sampler or recorded.get("sampler") or (DEFAULT_SAMPLER if DEFAULT_SAMPLER in fits else fits[0])
+    row = _row(name)
+    if prediction not in row.predictions: raise ValueError(f"sampler {name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}; use {', '.join(fits)}")
+    own = recorded.get("sampler") in (None, name)            # recorded steps and grid belong to the recorded sampler
+    spacing = recorded["spacing"] if own and "spacing" in recorded else (SOLVER_SPACING if SOLVER_SPACING in row.spacings else row.default_spacing)
+    if spacing not in row.spacings: raise ValueError(f"spacing {spacing!r} does not apply to {name}, which takes {', '.join(row.spacings)}")
+    steps = recorded["steps"] if own and "steps" in recorded else row.steps_for(T)
+    guidance = recorded["guidance"] if "guidance" in recorded else GUIDANCE_FOR_CONTEXT.get(context_kind)
+    return SamplingDefaults(name, steps, spacing, guidance)
+
+# %% ../nbs/05a_solvers.ipynb #041e0991
+def sampling_defaults(loaded, sampler: str | None = None) -> SamplingDefaults:
+    "`default_sampling` for a model loaded by chapter 04a's `load_checkpoint`: its prediction type, schedule, kind of context and recorded `sampling`."
+    if loaded.schedule is None: raise ValueError(f"{loaded.path} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
+    return default_sampling(loaded.prediction, getattr(loaded.schedule, "T", None), (loaded.context or {}).get("kind"), loaded.sampling, sampler)
+
+@torch.no_grad()
+def sample_checkpoint(loaded, x_T: torch.Tensor, sampler: str | None = None, steps: int | None = None, decode: bool = True, **kwargs) -> torch.Tensor:
+    """Sample a model loaded by `load_checkpoint` from noise `x_T` with its own schedule and prediction type; a latent model's samples are decoded to pixels
+    unless `decode` is False. What is not given comes from `sampling_defaults(loaded, sampler)`: the sampler, its steps and grid and, with a `context`, the guidance scale."""
+    if "prediction" in kwargs: raise TypeError("sample_checkpoint takes the prediction type from the checkpoint; call sample() to override it")
+    d = sampling_defaults(loaded, sampler)
+    kwargs.setdefault("spacing", d.spacing)
+    if kwargs.get("context") is not None: kwargs.setdefault("guidance", d.guidance)
+    x = sample(loaded.model, loaded.schedule, x_T, d.sampler, d.steps if steps is None else steps, prediction=loaded.prediction, **kwargs)
+    return loaded.decode(x) if decode and loaded.decode is not None else x

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from .checkpoint import load_checkpoint, model_config, read_config, register_model_class, resolve_checkpoint, write_checkpoint
 from .hardware import device_of, resolve_device
 from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, caption, caption_attribute_grid, caption_attributes, captioned_sprites, to_pil
-from .sampling import sample
+from .sampling import GUIDANCE_FOR_CONTEXT, SamplingDefaults, sample, sampling_defaults
 from .train import lr_factor
 from .unet import Downsample, UNet, Upsample, norm_groups, zero_init
 from .viz import progress_bar
@@ -282,18 +282,20 @@ def t2i_model(text_encoder: TextEncoder, latent_channels: int = 4) -> TextToImag
 # %% ../nbs/09_text_to_image.ipynb #b9000081
 DEFAULT_T2I_STEPS, DEFAULT_T2I_SAMPLER, DEFAULT_T2I_SPACING = 20, "dpmpp_2m", "logsnr"
 DEFAULT_T2I_GUIDANCE = 4.0
+GUIDANCE_FOR_CONTEXT["words"] = DEFAULT_T2I_GUIDANCE   # what chapter 05a's `default_sampling` gives a model that reads words
 
 class Pipeline:
     "Text to image in five swappable parts: `tokenizer`, `text_encoder`, `unet` (a `CrossAttentionUNet`), `vae` and `schedule`. `pipe(prompts, ...)` returns PIL images, `n` per prompt in prompt order."
     def __init__(self, tokenizer: Tokenizer, text_encoder: TextEncoder, unet: CrossAttentionUNet, vae, schedule, prediction: str = "eps",
-                 latent_shape: tuple = (4, 8, 8)):
+                 latent_shape: tuple = (4, 8, 8), defaults: SamplingDefaults | None = None):
         self.tokenizer, self.text_encoder, self.unet, self.vae, self.schedule = tokenizer, text_encoder, unet, vae, schedule
+        self.defaults = defaults or SamplingDefaults(DEFAULT_T2I_SAMPLER, DEFAULT_T2I_STEPS, DEFAULT_T2I_SPACING, DEFAULT_T2I_GUIDANCE)   # a checkpoint's recorded ones (`load_pipeline`)
         self.prediction, self.latent_shape = prediction, tuple(latent_shape)
 
     def __repr__(self):
         return (f"Pipeline(\n  tokenizer={self.tokenizer},\n  text_encoder={type(self.text_encoder).__name__}({self.text_encoder.config}),\n"
                 f"  unet={type(self.unet).__name__}(channels={self.unet.config['channels']}, text_dim={self.unet.text_dim}),\n"
-                f"  vae={type(self.vae).__name__}(latents {self.latent_shape}),\n  schedule={self.schedule.kind} T={self.schedule.T}, prediction={self.prediction})")
+                f"  vae={type(self.vae).__name__}(latents {self.latent_shape}),\n  schedule={self.schedule.kind} T={self.schedule.T}, prediction={self.prediction},\n  defaults={self.defaults})")
 
     @property
     def device(self) -> torch.device:
@@ -321,10 +323,11 @@ class Pipeline:
         return prompts
 
     @torch.no_grad()
-    def __call__(self, prompts, n: int = 1, steps: int = DEFAULT_T2I_STEPS, guidance: float = DEFAULT_T2I_GUIDANCE, seed: int = 0,
+    def __call__(self, prompts, n: int = 1, steps: int | None = None, guidance: float | None = None, seed: int = 0,
                  output: str = "pil", progress: bool = True, latents: torch.Tensor | None = None, return_intermediates: bool = False):
-        "Draw `n` images per prompt (in prompt order) with `steps` DPM-Solver++(2M) steps and guidance `guidance`, latent noise from `seed` (or `latents`). `output`: 'pil' (a list of images) or 'pt' (a tensor (len(prompts) * n, 3, 32, 32) in [-1, 1])."
+        "Draw `n` images per prompt (in prompt order) with `steps` steps of the pipeline's sampler and guidance `guidance` (default: `self.defaults`, which a checkpoint records: DPM-Solver++(2M), 20 steps, 4), latent noise from `seed` (or `latents`). `output`: 'pil' (a list of images) or 'pt' (a tensor (len(prompts) * n, 3, 32, 32) in [-1, 1])."
         prompts = self.check_prompts(prompts)
+        steps, guidance = (self.defaults.steps if steps is None else steps), (self.defaults.guidance if guidance is None else guidance)
         if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
         if guidance < 0: raise ValueError(f"guidance must be >= 0, got {guidance}")
@@ -333,7 +336,7 @@ class Pipeline:
         if latents is None: latents = torch.randn(len(ids), *self.latent_shape, generator=torch.Generator().manual_seed(seed))   # drawn on the CPU: the same on every device
         elif latents.shape != (len(ids), *self.latent_shape): raise ValueError(f"latents must have shape {(len(ids), *self.latent_shape)}, got {tuple(latents.shape)}")
         latents = latents.to(self.device)
-        out = sample(self.denoiser, self.schedule, latents, DEFAULT_T2I_SAMPLER, steps, spacing=DEFAULT_T2I_SPACING, prediction=self.prediction,
+        out = sample(self.denoiser, self.schedule, latents, self.defaults.sampler, steps, spacing=self.defaults.spacing, prediction=self.prediction,
                      context=ids, guidance=guidance, progress=progress, return_intermediates=return_intermediates)
         z, kept = out if return_intermediates else (out, None)
         images = self.vae.decode(z).clamp(-1, 1)
@@ -342,9 +345,10 @@ class Pipeline:
 
 # %% ../nbs/09_text_to_image.ipynb #b9000082
 def load_pipeline(ckpt="sprites-t2i", device=None) -> Pipeline:
-    "The pipeline of a text-to-image checkpoint (a folder or a shipped name) on `device` (default: `default_device()`): its U-Net and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256, loaded once) and its schedule."
+    "The pipeline of a text-to-image checkpoint (a folder or a shipped name) on `device` (default: `default_device()`): its U-Net and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256, loaded once), its schedule and its recorded sampling defaults."
     loaded = load_checkpoint(ckpt, device=resolve_device(device))
     if loaded.config.get("model_class") != "TextToImageUNet": raise ValueError(f"checkpoint {ckpt} holds a {type(loaded.model).__name__}, not a text-to-image model (TextToImageUNet)")
     extra = loaded.config.get("extra", {})
     vae = loaded.decode.__self__                                  # the autoencoder `load_checkpoint` loaded and checked for the decoder
-    return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.unet, vae, loaded.schedule, loaded.prediction, loaded.shape)
+    return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.unet, vae, loaded.schedule, loaded.prediction, loaded.shape,
+                    sampling_defaults(loaded))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #3c0d0148
 from __future__ import annotations
-import copy, math, time
+import copy, math, re, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar, show_images, plot_loss
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA', 'TrainConfig', 'train_precision',
-           'Trainer', 'loss_per_timestep']
+__all__ = ['MIXED_PRECISION', 'SAMPLING_KEYS', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA', 'TrainConfig',
+           'train_precision', 'check_sampling', 'Trainer', 'loss_per_timestep']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -149,6 +149,23 @@ def train_precision(config: TrainConfig, model: nn.Module, example: tuple) -> tu
     if device.type == "cpu": return "fp32", "precision fp32 (auto on a CPU: reproducible to the last bit)"
     return resolve_precision("auto", model, example)
 
+# %% ../nbs/04_training.ipynb #437687b8
+SAMPLING_KEYS = ("sampler", "steps", "spacing", "guidance")   # what a run may record of how to sample its model (chapter 05's `sampling_defaults`)
+
+def check_sampling(sampling, where: str = "sampling") -> dict:
+    "`sampling` checked as a record of sampling defaults: a dict of `SAMPLING_KEYS`, a sampler and spacing name, steps >= 1, guidance >= 0 or None; any may be missing."
+    if not isinstance(sampling, dict): raise ValueError(f"{where} must be a dict of {', '.join(SAMPLING_KEYS)}, got {type(sampling).__name__}")
+    if unknown := sorted(set(sampling) - set(SAMPLING_KEYS)): raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SAMPLING_KEYS)})")
+    for k in ("sampler", "spacing"):
+        if k in sampling and not (isinstance(sampling[k], str) and re.fullmatch(r"[a-z][a-z0-9_]{0,31}", sampling[k])):
+            raise ValueError(f"{where}: {k} must be a name such as 'dpmpp_2m', got {sampling[k]!r}")
+    steps, guidance = sampling.get("steps"), sampling.get("guidance")
+    if "steps" in sampling and (isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 100_000):
+        raise ValueError(f"{where}: steps must be an int in 1..100000, got {steps!r}")
+    if guidance is not None and (isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
+        raise ValueError(f"{where}: guidance must be a finite number >= 0 or None, got {guidance!r}")
+    return dict(sampling)
+
 # %% ../nbs/04_training.ipynb #38670a95
 class Trainer:
     """Train a denoiser `model` on images `x` (n, C, H, W) in [-1, 1], optionally with a `context` (n, D) per image, under `objective`:
@@ -157,11 +174,14 @@ class Trainer:
     `sample_fn(model, schedule, n, shape, seed, context, prediction)` draws the sample grids (images in [-1, 1]; for example
     chapter 05's `grid_sampler()`); `out` is the folder the grids are saved in; `callbacks` are objects whose methods
     `before_fit(trainer)`, `after_step(trainer)` and `after_fit(trainer)` are called when present (chapter 04a's `Checkpointing`).
-    `device` (default: `default_device()`) is where the model, its EMA and each batch live during and after training; the data stays where it is."""
+    `device` (default: `default_device()`) is where the model, its EMA and each batch live during and after training; the data stays where it is.
+    `sampling` (keys of `SAMPLING_KEYS`) is how the model should be sampled when a caller does not say; the checkpoint records it, and chapter 05's
+    `sampling_defaults` fills in whatever it leaves out."""
     def __init__(self, model: nn.Module, objective, x: torch.Tensor, context: torch.Tensor | None = None,
                  config: TrainConfig | None = None, data: str = "custom", out=None, progress: bool = True,
-                 sample_fn=None, show: bool = True, extra: dict | None = None, callbacks=(), device=None):
+                 sample_fn=None, show: bool = True, extra: dict | None = None, callbacks=(), device=None, sampling: dict | None = None):
         self.config = (config or TrainConfig()).check()
+        self.sampling = check_sampling(sampling or {})   # how to sample the model when a caller does not say; its checkpoint records it
         if not isinstance(x, torch.Tensor) or x.ndim != 4: raise ValueError(f"x must be an image tensor (n, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
         if context is not None and (context.ndim != 2 or len(context) != len(x)):
             raise ValueError(f"context must have shape ({len(x)}, context_dim), got {tuple(context.shape)}")

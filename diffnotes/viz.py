@@ -116,13 +116,14 @@ def show_images(images, titles=None, ncols: int = 8, size: float = 1.3, suptitle
     if titles is not None and len(titles) != len(images): raise ValueError(f"got {len(images)} images but {len(titles)} titles")
     ncols = min(ncols, len(images))
     nrows = math.ceil(len(images) / ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)), squeeze=False)
+    lines = max((str(t).count("\n") + 1 for t in titles), default=0) if titles is not None else 0
+    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.14 * lines) * nrows + (0.4 if suptitle else 0)), squeeze=False,
+                            layout="constrained")   # room for each row's titles, which tight_layout does not keep between rows
     for ax in axs.flat: ax.set_axis_off()
     for i, (ax, img) in enumerate(zip(axs.flat, images)):
         ax.imshow(_as_displayable(img), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
         if titles is not None: ax.set_title(str(titles[i]), fontsize=8)
     if suptitle: fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
 
 # %% ../nbs/90_viz.ipynb #8852f375
