@@ -361,7 +361,7 @@ class LoadedModel:
     decode: Callable | None        # latents -> pixels for a latent model, else None
     config: dict
     path: Path
-    sampling: dict = dataclasses.field(default_factory=dict)   # the sampling defaults the checkpoint records (chapter 05's `sampling_defaults` fills in the rest)
+    sampling: dict = dataclasses.field(default_factory=dict)   # the sampling defaults the checkpoint records (chapter 05a's `sampling_defaults` fills in the rest)
 
     @property
     def context(self) -> dict | None:

@@ -616,6 +616,7 @@ def default_sampling(prediction: str, T: int | None = None, context_kind: str | 
     where the row takes it (else its own grid), the row's own steps, and `GUIDANCE_FOR_CONTEXT[context_kind]`. A `sampler` other than the recorded one brings its own steps and grid."""
     recorded, fits = recorded or {}, _rows_for(prediction)
     name = sampler or recorded.get("sampler") or (DEFAULT_SAMPLER if DEFAULT_SAMPLER in fits else fits[0])
+    if sampler is None and name not in SAMPLERS: raise ValueError(f"the checkpoint records sampler {name!r}, which is not a row of SAMPLERS ({', '.join(SAMPLERS)}); name one")
     row = _row(name)
     if prediction not in row.predictions: raise ValueError(f"sampler {name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}; use {', '.join(fits)}")
     own = recorded.get("sampler") in (None, name)            # recorded steps and grid belong to the recorded sampler

@@ -150,7 +150,7 @@ def train_precision(config: TrainConfig, model: nn.Module, example: tuple) -> tu
     return resolve_precision("auto", model, example)
 
 # %% ../nbs/04_training.ipynb #437687b8
-SAMPLING_KEYS = ("sampler", "steps", "spacing", "guidance")   # what a run may record of how to sample its model (chapter 05's `sampling_defaults`)
+SAMPLING_KEYS = ("sampler", "steps", "spacing", "guidance")   # what a run may record of how to sample its model (chapter 05a's `sampling_defaults`)
 
 def check_sampling(sampling, where: str = "sampling") -> dict:
     "`sampling` checked as a record of sampling defaults: a dict of `SAMPLING_KEYS`, a sampler and spacing name, steps >= 1, guidance >= 0 or None; any may be missing."
@@ -175,7 +175,7 @@ class Trainer:
     chapter 05's `grid_sampler()`); `out` is the folder the grids are saved in; `callbacks` are objects whose methods
     `before_fit(trainer)`, `after_step(trainer)` and `after_fit(trainer)` are called when present (chapter 04a's `Checkpointing`).
     `device` (default: `default_device()`) is where the model, its EMA and each batch live during and after training; the data stays where it is.
-    `sampling` (keys of `SAMPLING_KEYS`) is how the model should be sampled when a caller does not say; the checkpoint records it, and chapter 05's
+    `sampling` (keys of `SAMPLING_KEYS`) is how the model should be sampled when a caller does not say; the checkpoint records it, and chapter 05a's
     `sampling_defaults` fills in whatever it leaves out."""
     def __init__(self, model: nn.Module, objective, x: torch.Tensor, context: torch.Tensor | None = None,
                  config: TrainConfig | None = None, data: str = "custom", out=None, progress: bool = True,
