@@ -2,7 +2,7 @@
 """Set up and run the diffnotes course. Needs only Python 3.10+ with pip and venv.
 
     python3 course.py lab     # set up, then open the course in JupyterLab
-    python3 course.py test    # set up, then run every notebook as a test (nbdev_test, test mode); --jobs 2 runs two at a time
+    python3 course.py test    # set up, then run every notebook as a test (nbdev_test, test mode), two at a time on 2 cores or more
     python3 course.py test --slow 91_cli   # ... also the cells marked `#| slow` (91: every shipped model reproduced)
     python3 course.py setup   # only set up: .venv with the package in editable mode and its dev extras
 
@@ -60,9 +60,9 @@ LONG_FIRST = ("91_cli", "10_editing", "04_training", "07_conditioning", "06_late
 _print_lock = threading.Lock()
 
 def default_jobs() -> int:
-    """Notebooks tested at once by default: 1. On the 2-core CI machine, 2 at a time with one thread each took 1,652 s against about 1,950 s
-    one at a time with two threads (training is compute-bound), and one thread rounds some batch sizes differently; more cores gain more."""
-    return 1
+    """Notebooks tested at once by default: 2 where there are 2 cores or more, else 1. On the 2-core CI machine, 2 at a time with one thread each
+    took 1,652 s against about 1,950 s one at a time with two threads (small models do not keep two threads busy); the tests hold for either."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 def schedule(nbs) -> list:
     "The notebooks in the order they are started: the long ones first, so that parallel runs end together; the rest in course order."
@@ -114,7 +114,7 @@ def main():
     p_test = sub.add_parser("test", help="set up, then run the notebooks as tests")
     p_test.add_argument("--slow", action="store_true", help="also run the cells marked `#| slow` (chapter 91: every shipped model reproduced, about 3 minutes more)")
     p_test.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
-                        help="notebooks tested at once, each with cores / N threads (default 1; on 2 cores, 2 saves about 15%%)")
+                        help=f"notebooks tested at once, each with cores / N threads (default {default_jobs()} here: 2 where there are 2 cores or more, which saves about 15%% on 2 cores)")
     p_test.add_argument("notebooks", nargs="*", help="notebooks to test, as paths or bare names in nbs/ (e.g. 05_sampling); default: all under nbs/")
     sub.add_parser("lab", help="set up, then open the course in JupyterLab (extra arguments go to jupyter lab)")
     args, extra = parser.parse_known_args()

@@ -26,7 +26,7 @@ from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
 from .train import Trainer, TrainConfig
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
-from .vae import VAE, encode_dataset, fit_scale, latent_model, latent_sample_fn, load_vae, save_vae, train_vae
+from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, save_vae, train_vae
 from .flow import VELOCITY, FlowObjective
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
@@ -34,9 +34,9 @@ from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2
 
 # %% auto #0
 __all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT',
-           'OBJECTIVES', 'FLOW_GRID_SAMPLER', 'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS',
-           'positive_int', 'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture',
-           'npy_writer', 'grid_side', 'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
+           'OBJECTIVES', 'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int',
+           'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side',
+           'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler',
            'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
            'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
            'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
@@ -141,7 +141,7 @@ class TrainRecipe:
     make_data: Callable | None = None
     make_schedule: Callable = Schedule.linear
     defaults: dict = field(default_factory=dict)
-    trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (a latent model's sample_fn and extra)
+    trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (`extra`) and `decode`, a latent model's decoder for its grids
     run: Callable | None = None
     fingerprint: Callable | None = None       # with `run`: (args, steps) -> the fingerprint of the run's first steps (chapter 04a)
     data: str = ""                            # with `run`: the name of the data set it records
@@ -183,9 +183,8 @@ def _latent_recipe_parts(images, default_vae: str, labels: bool):
         except ValueError as e: raise ValueError(f"--vae {args.vae or default_vae} does not fit this data ({e}); give a VAE trained on it, such as {default_vae}") from None
         return encode_dataset(vae, x), (one_hot(y) if labels else None)
     def trainer_kwargs(args) -> dict:
-        sampler = ("flow_euler", 20) if getattr(args, "objective", None) == "flow" else ("ddim", 50)
         return {"extra": {"latent": latent_reference(args.vae or default_vae), **({"context": LABEL_CONTEXT} if labels else {})},
-                "sample_fn": latent_sample_fn(vae_of(args), *sampler)}
+                "decode": vae_of(args).decode}
     return {"make_data": make_data, "trainer_kwargs": trainer_kwargs}
 
 def _vae_run(args):
@@ -280,7 +279,7 @@ def _t2i_trainer_kwargs(args) -> dict:
     (_, tokenizer), clip = _text_encoder_option(args), latent_reference(args.text_encoder or "sprites-clip")    # a shipped name or an absolute folder, and its SHA-256
     return {"extra": {"latent": latent_reference(args.vae or "vae-sprites"), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]},
                       "tokenizer": tokenizer.config, "context": {"kind": "words"}},
-            "sample_fn": latent_sample_fn(_vae_option(args, "vae-sprites"), "dpmpp_2m", DEFAULT_T2I_STEPS)}
+            "decode": _vae_option(args, "vae-sprites").decode}
 
 LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}      # what a checkpoint records of its context
 ATTRIBUTE_CONTEXT = {"kind": "attributes", "names": list(ATTRIBUTES)}
@@ -402,7 +401,9 @@ def _check_train_args(args, recipe: TrainRecipe) -> dict:
     return given
 
 OBJECTIVES = ("diffusion", "flow")
-FLOW_GRID_SAMPLER = ("flow_euler", 20)      # how a flow run draws its sample grids
+def run_grid_sampler(sampling, decode=None):
+    "How `train` draws a run's sample grids: with the sampler, steps and grid the run records for its model (chapter 05a's `default_sampling`), then `decode` (a latent model's decoder) if given."
+    return grid_sampler(sampling.sampler, sampling.steps, decode=decode, spacing=sampling.spacing)
 
 def _flow_model(model: UNet) -> UNet:
     "The same U-Net, with the same initial weights, taking continuous time (chapter 08)."
@@ -440,14 +441,17 @@ def build_trainer(args, callbacks=()) -> Trainer:
                                  "prediction": args.prediction, "mixed_precision": args.precision or "auto", **_new_length(args)}).check()
             objective = _objective(args, recipe, recipe.make_schedule())
         x, ctx = recipe.make_data(args)
-        kw = {"sample_fn": grid_sampler(*FLOW_GRID_SAMPLER) if args.objective == "flow" else grid_sampler(),
-              **(recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {})}
+        kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
+        decode, context_kind = kw.pop("decode", None), kw.get("extra", {}).get("context", {}).get("kind")
         if args.resume:
             cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
                                  **({"mixed_precision": args.precision} if args.precision else {})})
+            prediction = run.get("prediction") or cfg.prediction or "eps"
+            kw["sample_fn"] = run_grid_sampler(default_sampling(prediction, run.get("schedule", {}).get("T"), context_kind, run.get("sampling")), decode)
             return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), device=args.device, **kw)
         prediction = VELOCITY if args.objective == "flow" else cfg.prediction or "eps"
-        kw["sampling"] = asdict(default_sampling(prediction, getattr(objective, "T", None), kw.get("extra", {}).get("context", {}).get("kind")))   # recorded in the checkpoint
+        sampling = default_sampling(prediction, getattr(objective, "T", None), context_kind)
+        kw.update(sampling=asdict(sampling), sample_fn=run_grid_sampler(sampling, decode))   # the record goes into the checkpoint, and the grids follow it
         torch.manual_seed(args.seed)
         model = recipe.make_model(args)
         return Trainer(_flow_model(model) if args.objective == "flow" else model, objective, x, ctx, cfg, data=args.what, out=out,
@@ -704,8 +708,8 @@ def add_edit_command(subparsers):
     p.add_argument("--invert", default=None, metavar="CAPTION", help="inversion: the caption of the picture as it is; the edit keeps the inverted noise")
     p.add_argument("--strength", type=float, default=None,
                    help=f"how much to redraw, in (0, 1]: 1 starts from pure noise (default {DEFAULT_STRENGTH:g} for image-to-image, 1 with --mask; not with --invert)")
-    p.add_argument("--steps", type=positive_int, default=None, help=f"sampling steps (default {DEFAULT_T2I_STEPS}; {INVERT_STEPS} DDIM steps with --invert)")
-    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance w >= 0 (default {DEFAULT_T2I_GUIDANCE:g}; 1 with --invert)")
+    p.add_argument("--steps", type=positive_int, default=None, help=f"sampling steps (default: the checkpoint's recorded steps, {DEFAULT_T2I_STEPS} for sprites-t2i; {INVERT_STEPS} DDIM steps with --invert)")
+    p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance w >= 0 (default: the checkpoint's recorded scale, {DEFAULT_T2I_GUIDANCE:g} for sprites-t2i; 1 with --invert)")
     p.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0; not used by --invert)")
     p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
     p.add_argument("--scale", type=positive_int, default=None, help="enlarge the 32x32 result K times (default: to the input's size)")
@@ -734,8 +738,8 @@ def _edit_args(args) -> dict:
     if args.invert is not None and args.strength is not None: raise ValueError("--strength does not apply to --invert (inversion starts from the picture's own noise)")
     strength = args.strength if args.strength is not None else (1.0 if args.mask is not None else DEFAULT_STRENGTH)
     if not 0 < strength <= 1: raise ValueError(f"--strength must be in (0, 1] (1 = start from pure noise), got {strength:g}")
-    guidance = args.guidance if args.guidance is not None else (1.0 if args.invert is not None else DEFAULT_T2I_GUIDANCE)
-    if finite("--guidance", guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
+    guidance = args.guidance if args.guidance is not None else (1.0 if args.invert is not None else None)   # None: the pipeline's recorded scale
+    if guidance is not None and finite("--guidance", guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
     device = resolve_device(args.device, "--device")
     for text, option in ((args.prompt, "--prompt"), (args.invert, "--invert")):
         if text is not None and not text.strip(): raise ValueError(f"{option} is empty; give words, e.g. \"a big red circle on the left\"")
@@ -747,7 +751,8 @@ def _edit_args(args) -> dict:
     if mask is not None and mask.size != picture.size:
         raise ValueError(f"--mask is {mask.size[0]}x{mask.size[1]} but --image is {picture.size[0]}x{picture.size[1]}; the mask must have the picture's size")
     pipe = load_pipeline(args.ckpt, device=device)
-    steps = args.steps or (INVERT_STEPS if args.invert is not None else DEFAULT_T2I_STEPS)
+    steps = args.steps or (INVERT_STEPS if args.invert is not None else pipe.defaults.steps)
+    guidance = pipe.defaults.guidance if guidance is None else guidance
     if steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {steps}")
     pipe.check_prompts([args.prompt] + ([args.invert] if args.invert is not None else []))
     size = pipe.vae.image_size

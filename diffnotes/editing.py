@@ -15,7 +15,7 @@ from .data import square_tensor, to_pil
 from .noise import Schedule
 from .sampling import ddim_invert, ddpm_step, guided_output, noise_levels, sample, timesteps
 from .viz import progress_bar
-from .text_to_image import DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_SAMPLER, DEFAULT_T2I_SPACING, DEFAULT_T2I_STEPS, Pipeline
+from .text_to_image import DEFAULT_T2I_SPACING, DEFAULT_T2I_STEPS, Pipeline
 
 # %% auto #0
 __all__ = ['DEFAULT_STRENGTH', 'INVERT_STEPS', 'INVERT_SPACING', 'image_batch', 'mask_batch', 'strength_start', 'noised_start',
@@ -61,10 +61,6 @@ def _edit_output(images: torch.Tensor, output: str):
     "Edited pictures (n, 3, H, W) in [-1, 1] as the caller asked: the tensor ('pt') or a list of PIL images ('pil')."
     return images if output == "pt" else [to_pil(im, nrow=1, padding=0) for im in images]
 
-def _check_run(steps, guidance, T: int):
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= T: raise ValueError(f"steps must be an int in [1, {T}], got {steps!r}")
-    if guidance < 0: raise ValueError(f"guidance must be >= 0, got {guidance}")
-
 # %% ../nbs/10_editing.ipynb #e1000013
 DEFAULT_STRENGTH = 0.5     # image-to-image's default: the least strength that recolours every sprite in the sweep below
 
@@ -82,17 +78,18 @@ def noised_start(schedule: Schedule, z0: torch.Tensor, noise: torch.Tensor, star
 
 # %% ../nbs/10_editing.ipynb #e1000016
 @patch
-def img2img(self: Pipeline, image, prompt, strength: float = DEFAULT_STRENGTH, steps: int = DEFAULT_T2I_STEPS, guidance: float = DEFAULT_T2I_GUIDANCE,
+def img2img(self: Pipeline, image, prompt, strength: float = DEFAULT_STRENGTH, steps: int | None = None, guidance: float | None = None,
             seed: int = 0, output: str = "pil", progress: bool = True):
-    "Redraw pictures `image` under `prompt` (SDEdit): their latents noised to `strength` in (0, 1] (1 = pure noise, as `pipe(prompt)`), then the last ceil(strength x steps) DPM-Solver++(2M) steps with guidance `guidance`; noise from `seed` as `pipe(prompt, n, seed)` draws it."
+    "Redraw pictures `image` under `prompt` (SDEdit): their latents noised to `strength` in (0, 1] (1 = pure noise, as `pipe(prompt)`), then the last ceil(strength x steps) steps of the pipeline's sampler with guidance `guidance` (None: the pipeline's recorded `defaults`, DPM-Solver++(2M), 20 steps, 4 for sprites-t2i); noise from `seed` as `pipe(prompt, n, seed)` draws it."
     x, ids = self._edit_inputs(image, prompt, output)
-    _check_run(steps, guidance, self.schedule.T)
-    start = strength_start(self.schedule, strength, steps)
+    steps, guidance = self.run_settings(steps, guidance)
+    spacing = self.defaults.spacing
+    start = strength_start(self.schedule, strength, steps, spacing)
     with torch.no_grad():
         z0 = self.vae.encode(x)
         noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed)).to(self.device)
-        z = sample(self.denoiser, self.schedule, noised_start(self.schedule, z0, noise, start, steps), DEFAULT_T2I_SAMPLER, steps,
-                   spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids, guidance=guidance, start_step=start, progress=progress)
+        z = sample(self.denoiser, self.schedule, noised_start(self.schedule, z0, noise, start, steps, spacing), self.defaults.sampler, steps,
+                   spacing=spacing, prediction=self.prediction, context=ids, guidance=guidance, start_step=start, progress=progress)
         return _edit_output(self.vae.decode(z).clamp(-1, 1), output)
 
 # %% ../nbs/10_editing.ipynb #e1000027
@@ -132,18 +129,19 @@ def latent_mask(mask: torch.Tensor, latent_size: int) -> torch.Tensor:
     return F.adaptive_max_pool2d(mask, latent_size)
 
 @patch
-def inpaint(self: Pipeline, image, mask, prompt, steps: int = DEFAULT_T2I_STEPS, guidance: float = DEFAULT_T2I_GUIDANCE, strength: float = 1.0,
+def inpaint(self: Pipeline, image, mask, prompt, steps: int | None = None, guidance: float | None = None, strength: float = 1.0,
             seed: int = 0, paste: bool = True, output: str = "pil", progress: bool = True):
-    "Redraw the region `mask` marks (white or 1) in pictures `image` under `prompt`, keeping the rest: replacement after every DPM-Solver++(2M) step in latent space (`masked_sample`). `strength` < 1 starts from the noised picture as `img2img` does; `paste` puts the input's kept pixels back over the decoded result."
+    "Redraw the region `mask` marks (white or 1) in pictures `image` under `prompt`, keeping the rest: replacement after every step of the pipeline's sampler in latent space (`masked_sample`; `steps` and `guidance` None: the pipeline's `defaults`). `strength` < 1 starts from the noised picture as `img2img` does; `paste` puts the input's kept pixels back over the decoded result."
     x, ids = self._edit_inputs(image, prompt, output)
     m = mask_batch(mask, len(x), self.vae.image_size).to(self.device)
-    _check_run(steps, guidance, self.schedule.T)
-    start = strength_start(self.schedule, strength, steps)
+    steps, guidance = self.run_settings(steps, guidance)
+    spacing = self.defaults.spacing
+    start = strength_start(self.schedule, strength, steps, spacing)
     with torch.no_grad():
         z0 = self.vae.encode(x)
         noise = torch.randn(len(x), *self.latent_shape, generator=torch.Generator().manual_seed(seed)).to(self.device)
-        z = masked_sample(self.denoiser, self.schedule, z0, latent_mask(m, self.latent_shape[-1]), noise, noised_start(self.schedule, z0, noise, start, steps),
-                          sampler=DEFAULT_T2I_SAMPLER, steps=steps, spacing=DEFAULT_T2I_SPACING, prediction=self.prediction, context=ids,
+        z = masked_sample(self.denoiser, self.schedule, z0, latent_mask(m, self.latent_shape[-1]), noise, noised_start(self.schedule, z0, noise, start, steps, spacing),
+                          sampler=self.defaults.sampler, steps=steps, spacing=spacing, prediction=self.prediction, context=ids,
                           guidance=guidance, start_step=start, progress=progress)
         images = self.vae.decode(z).clamp(-1, 1)
     return _edit_output(m * images + (1 - m) * x if paste else images, output)
@@ -155,7 +153,7 @@ INVERT_STEPS, INVERT_SPACING = 50, "leading"
 def invert(self: Pipeline, image, prompt, steps: int = INVERT_STEPS, progress: bool = True) -> torch.Tensor:
     "The latent noise (n, *latent_shape) that deterministic DDIM with `steps` steps maps to pictures `image` under `prompt` (chapter 05's `ddim_invert`, in latent space, conditioned, no guidance)."
     x, ids = self._edit_inputs(image, prompt, "pt")
-    _check_run(steps, 0.0, self.schedule.T)
+    self.run_settings(steps, 0.0)
     with torch.no_grad():
         return ddim_invert(self.denoiser, self.schedule, self.vae.encode(x), steps, INVERT_SPACING, context=ids, progress=progress,
                            prediction=self.prediction)
@@ -164,7 +162,7 @@ def invert(self: Pipeline, image, prompt, steps: int = INVERT_STEPS, progress: b
 def edit(self: Pipeline, image, prompt, new_prompt, steps: int = INVERT_STEPS, guidance: float = 1.0, output: str = "pil", progress: bool = True):
     "Invert pictures `image` under `prompt`, then run deterministic DDIM from that noise under `new_prompt` with guidance `guidance` (1: none, the setting inversion is exact for). `new_prompt` = `prompt` reconstructs."
     _, new_ids = self._edit_inputs(image, new_prompt, output)
-    _check_run(steps, guidance, self.schedule.T)
+    steps, guidance = self.run_settings(steps, guidance)
     z_T = self.invert(image, prompt, steps, progress=progress)
     with torch.no_grad():
         z = sample(self.denoiser, self.schedule, z_T, "ddim", steps, spacing=INVERT_SPACING, prediction=self.prediction, context=new_ids,

@@ -275,13 +275,13 @@ def diffusers_sample(scheduler, model, x_T: torch.Tensor, steps: int) -> torch.T
     return x
 
 # %% ../nbs/05_sampling.ipynb #2de73ec3
-def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None = None):
-    "A `Trainer` sample function: `sampler` with `steps` steps from seeded noise, then `decode` (a latent model's decoder) if given; images clamped to [-1, 1]."
+def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None = None, spacing: str | None = None):
+    "A `Trainer` sample function: `sampler` with `steps` steps on grid `spacing` (None: the row's own) from seeded noise, then `decode` (a latent model's decoder) if given; images clamped to [-1, 1]."
     _row(sampler)
     @torch.no_grad()
     def sample_fn(model, schedule, n, shape, seed, context=None, prediction="eps"):
         x_T = torch.randn(n, *shape, generator=torch.Generator().manual_seed(seed))           # moved to the model's device by `sample`
-        x = sample(model, schedule, x_T, sampler, steps, context=context, prediction=prediction, progress=False)
+        x = sample(model, schedule, x_T, sampler, steps, spacing=spacing, context=context, prediction=prediction, progress=False)
         return (x if decode is None else decode(x)).clamp(-1, 1).cpu()
     return sample_fn
 

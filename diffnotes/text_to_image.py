@@ -313,6 +313,14 @@ class Pipeline:
         if ids is None: ids = torch.zeros(len(x_t), self.tokenizer.max_words, dtype=torch.long, device=x_t.device)
         with torch.no_grad(): return self.unet(x_t, t, self.text_encoder(ids))
 
+    def run_settings(self, steps: int | None = None, guidance: float | None = None) -> tuple[int, float]:
+        "`steps` and `guidance` checked, each None replaced by the pipeline's recorded default (`self.defaults`): what every drawing method runs with."
+        steps, guidance = (self.defaults.steps if steps is None else steps), (self.defaults.guidance if guidance is None else guidance)
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= self.schedule.T:
+            raise ValueError(f"steps must be an int in [1, {self.schedule.T}] (the model's train timesteps), got {steps!r}")
+        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not guidance >= 0: raise ValueError(f"guidance must be a number >= 0, got {guidance!r}")
+        return steps, float(guidance)
+
     def check_prompts(self, prompts) -> list[str]:
         if not isinstance(prompts, (str, list, tuple)): raise TypeError(f"prompts must be a string or a list of strings, got {type(prompts).__name__}")
         prompts = [prompts] if isinstance(prompts, str) else list(prompts)
@@ -327,10 +335,8 @@ class Pipeline:
                  output: str = "pil", progress: bool = True, latents: torch.Tensor | None = None, return_intermediates: bool = False):
         "Draw `n` images per prompt (in prompt order) with `steps` steps of the pipeline's sampler and guidance `guidance` (default: `self.defaults`, which a checkpoint records: DPM-Solver++(2M), 20 steps, 4), latent noise from `seed` (or `latents`). `output`: 'pil' (a list of images) or 'pt' (a tensor (len(prompts) * n, 3, 32, 32) in [-1, 1])."
         prompts = self.check_prompts(prompts)
-        steps, guidance = (self.defaults.steps if steps is None else steps), (self.defaults.guidance if guidance is None else guidance)
+        steps, guidance = self.run_settings(steps, guidance)
         if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n must be a positive int, got {n!r}")
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
-        if guidance < 0: raise ValueError(f"guidance must be >= 0, got {guidance}")
         if output not in ("pil", "pt"): raise ValueError(f"output must be 'pil' or 'pt', got {output!r}")
         ids = self.tokenizer([p for p in prompts for _ in range(n)]).to(self.device)
         if latents is None: latents = torch.randn(len(ids), *self.latent_shape, generator=torch.Generator().manual_seed(seed))   # drawn on the CPU: the same on every device

@@ -193,6 +193,6 @@ def encode_dataset(vae: VAE, x: torch.Tensor, batch_size: int = 512) -> torch.Te
     "Scaled latents (posterior means) of images `x`, in batches."
     return torch.cat([vae.encode(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
-def latent_sample_fn(vae: VAE, sampler: str = "ddim", steps: int = 50):
-    "A `Trainer` sample function for a latent model: chapter 05's `grid_sampler` in latent space, then `vae.decode` to pixels."
-    return grid_sampler(sampler, steps, decode=vae.decode)
+def latent_sample_fn(vae: VAE, sampler: str = "ddim", steps: int = 50, spacing: str | None = None):
+    "A `Trainer` sample function for a latent model: chapter 05's `grid_sampler` in latent space (`spacing` None: the row's own grid), then `vae.decode` to pixels."
+    return grid_sampler(sampler, steps, decode=vae.decode, spacing=spacing)
