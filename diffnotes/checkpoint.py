@@ -16,7 +16,7 @@ from safetensors.torch import load as st_load, save as st_save
 
 from .hardware import atomic_path, device_of, resolve_device
 from .noise import Schedule
-from .train import DiffusionObjective, Trainer, TrainConfig, check_sampling
+from .train import DiffusionObjective, Trainer, TrainConfig, check_sampling, data_length, data_shape
 from .unet import UNet
 
 # %% auto #0
@@ -235,18 +235,19 @@ def objective_from_config(config: dict, path=""):
 def run_config(trainer: Trainer) -> dict:
     "Everything about a training run that is not a tensor: the model, objective, schedule, what the model predicts, data, `TrainConfig`, step and clock."
     from diffnotes import __version__
-    return {**model_config(trainer.model), "objective": objective_config(trainer.objective), "prediction": trainer.objective.prediction,
-            "schedule": schedule_config(trainer.schedule),
-            "data": {"name": trainer.data, "shape": list(trainer.x.shape[1:]), "n": len(trainer.x),
+    denoiser = {"prediction": trainer.objective.prediction, "schedule": schedule_config(trainer.schedule)} if trainer.schedule is not None else {}
+    return {**model_config(trainer.model), "objective": objective_config(trainer.objective), **denoiser,
+            "data": {"name": trainer.data, "shape": data_shape(trainer.x), "n": data_length(trainer.x),
                      "context_dim": None if trainer.context is None else trainer.context.shape[1]},
             "train": dataclasses.asdict(trainer.config), "precision": trainer.precision, "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
             "seconds": round(trainer.seconds, 3), "seed": trainer.config.seed, "processes": trainer.world, "diffnotes": __version__,
             **({"extra": trainer.extra} if trainer.extra else {}), **({"sampling": trainer.sampling} if trainer.sampling else {})}
 
 def run_weights(trainer: Trainer) -> dict[str, torch.Tensor]:
-    "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`)."
+    "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`), if the run keeps one."
     model = trainer.accelerator.unwrap_model(trainer.model)
-    return {**{f"model.{k}": v for k, v in model.state_dict().items()}, **{f"ema.{k}": v for k, v in trainer.ema.model.state_dict().items()}}
+    ema = {} if trainer.ema is None else {f"ema.{k}": v for k, v in trainer.ema.model.state_dict().items()}
+    return {**{f"model.{k}": v for k, v in model.state_dict().items()}, **ema}
 
 @patch
 def save(self: Trainer, path=None) -> Path:
@@ -256,8 +257,11 @@ def save(self: Trainer, path=None) -> Path:
     self.accelerator.wait_for_everyone()
     if self.accelerator.is_main_process:
         opt_tensors, groups = _optimizer_tensors(self.optimizer.optimizer if hasattr(self.optimizer, "optimizer") else self.optimizer)
-        config = {**run_config(self), "optimizer": {"param_groups": groups}, "ema_updates": self.ema.updates}
-        write_checkpoint(path, config, {"weights": run_weights(self), "state": {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64)}})
+        config = {**run_config(self), "optimizer": {"param_groups": groups}, **({} if self.ema is None else {"ema_updates": self.ema.updates})}
+        state = {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64),
+                 **{f"logs.{k}": torch.tensor(v, dtype=torch.float64) for k, v in self.logs.items()},
+                 **({} if self.generator is None else {"generator": self.generator.get_state()})}
+        write_checkpoint(path, config, {"weights": run_weights(self), "state": state})
     self.accelerator.wait_for_everyone()
     return path
 
@@ -294,19 +298,21 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
     new = config or old
     changed = [k for k, v in dataclasses.asdict(new).items() if v != getattr(old, k) and k not in RESUMABLE_CHANGES]
     if changed: raise ValueError(f"cannot resume {path} with a different {', '.join(changed)} (saved: " + ", ".join(f"{k}={getattr(old, k)!r}" for k in changed) + ")")
-    if list(x.shape[1:]) != saved["data"]["shape"] or len(x) != saved["data"]["n"]:
-        raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} images of shape {tuple(saved['data']['shape'])}, got {tuple(x.shape)}")
+    if data_shape(x) != saved["data"]["shape"] or data_length(x) != saved["data"]["n"]:
+        raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} items of shape {saved['data']['shape']}, got {data_length(x)} of shape {data_shape(x)}")
     out = out if out is not None else path
     callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
     trainer = cls(build_model(saved, path), objective_from_config(saved, path), x, context, new, data=saved["data"]["name"],
                   out=out, callbacks=callbacks, **{"extra": saved.get("extra"), "sampling": saved.get("sampling"), **kwargs})
     tensors = read_tensors(path, "weights")
     load_weights(trainer.model, tensors, "model.")
-    load_weights(trainer.ema.model, tensors, "ema.")
+    if trainer.ema is not None: load_weights(trainer.ema.model, tensors, "ema."); trainer.ema.updates = saved["ema_updates"]
     state = read_tensors(path, "state")
     trainer.optimizer.load_state_dict(_optimizer_state_dict(state, saved["optimizer"]["param_groups"]))
     trainer.losses = state["losses"].tolist()
-    trainer.step, trainer.seconds, trainer.ema.updates = saved["step"], saved["seconds"], saved["ema_updates"]
+    trainer.logs = {k[len("logs."):]: v.tolist() for k, v in state.items() if k.startswith("logs.")}
+    if trainer.generator is not None: trainer.generator.set_state(state["generator"])
+    trainer.step, trainer.seconds = saved["step"], saved["seconds"]
     return trainer
 
 # %% ../nbs/04a_checkpoints.ipynb #a83cc16d
@@ -389,11 +395,14 @@ def _latent_decoder(config: dict, device) -> Callable | None:
         raise ValueError(f"the VAE at {ref['vae']} has changed since the latent model was trained on it (SHA-256 differs)")
     return ae.model.decode
 
-def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, device=None) -> LoadedModel:
-    "Load checkpoint `ckpt` (a folder or a shipped name) into `model` (or a model rebuilt from its config) on `device` (default: `default_device()`, chapter 93); `ema` picks the averaged weights when present."
+def load_checkpoint(ckpt, model: nn.Module | None = None, ema: bool = True, device=None, expect: type | None = None) -> LoadedModel:
+    """Load checkpoint `ckpt` (a folder or a shipped name) into `model` (or a model rebuilt from its config) on `device` (default: `default_device()`, chapter 93);
+    `ema` picks the averaged weights when present; `expect` (a model class, e.g. `VAE`) refuses a checkpoint that holds another kind of model."""
     device = resolve_device(device)
     path = resolve_checkpoint(ckpt)
     config = read_config(path)
+    if expect is not None and config.get("model_class") != expect.__name__:
+        raise ValueError(f"checkpoint {ckpt} holds a {config.get('model_class')}, not a {expect.__name__}")
     try: return _load(path, config, model, ema, device)
     except (TypeError, KeyError, AttributeError, IndexError) as e:   # a config.json of the right keys but the wrong shapes or types
         raise ValueError(f"checkpoint {path}: config.json is malformed ({type(e).__name__}: {e})") from None
@@ -410,7 +419,7 @@ def _load(path: Path, config: dict, model, ema: bool, device) -> LoadedModel:
     return LoadedModel(model=model.to(device).eval(),
                        schedule=schedule_from_config(config["schedule"], path) if denoiser else None,
                        prediction=prediction,
-                       shape=tuple(config["data"]["shape"]) if "shape" in config.get("data", {}) else None,
+                       shape=tuple(config["data"]["shape"]) if denoiser and "shape" in config.get("data", {}) else None,
                        decode=_latent_decoder(config, device), config=config, path=path,
                        sampling=check_sampling(config.get("sampling", {}), f"checkpoint {path}: sampling") if denoiser else {})
 

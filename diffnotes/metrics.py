@@ -9,17 +9,18 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import load_checkpoint, pretrained_manifest, register_model_class, write_checkpoint
+from .checkpoint import load_checkpoint, pretrained_manifest, register_model_class, register_objective_class
+from .train import Trainer, TrainConfig
 from .data import COLOUR_RGB, SHAPE_NAMES, captioned_sprites, digits, mnist_5k, shapes
 
 # %% auto #0
 __all__ = ['DIGIT_SETS', 'SHIPPED_CLASSIFIER', 'SHIPPED_CLASSIFIERS', 'SHIPPED_SPRITE_JUDGE', 'DigitClassifier',
-           'train_digit_classifier', 'save_digit_classifier', 'load_shipped_classifier', 'digit_classifier', 'accuracy',
-           'frechet_distance', 'digit_fd', 'digit_fd_floor', 'classes_in_turn', 'mnist_fd_floor', 'frechet_interval',
-           'digit_fd_interval', 'lit_pixels', 'mean_colour', 'dominant_colour', 'ShapeClassifier',
-           'train_shape_classifier', 'judge_sprites', 'sprite_accuracy', 'sprite_position', 'train_captioned_judge',
-           'save_captioned_judge', 'captioned_judge', 'judge_captioned', 'captioned_hits', 'captioned_accuracy',
-           'captioned_features', 'captioned_fd', 'wilson_interval']
+           'ClassifierObjective', 'classifier_trainer', 'digit_classifier_trainer', 'train_digit_classifier',
+           'load_shipped_classifier', 'digit_classifier', 'accuracy', 'frechet_distance', 'digit_fd', 'digit_fd_floor',
+           'classes_in_turn', 'mnist_fd_floor', 'frechet_interval', 'digit_fd_interval', 'lit_pixels', 'mean_colour',
+           'dominant_colour', 'ShapeClassifier', 'train_shape_classifier', 'judge_sprites', 'sprite_accuracy',
+           'sprite_position', 'captioned_judge_trainer', 'train_captioned_judge', 'captioned_judge', 'judge_captioned',
+           'captioned_hits', 'captioned_accuracy', 'captioned_features', 'captioned_fd', 'wilson_interval']
 
 # %% ../nbs/92_metrics.ipynb #e624647a
 @register_model_class
@@ -42,35 +43,55 @@ class DigitClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.head(self.features(x))
 
+# %% ../nbs/92_metrics.ipynb #bf02735d
+@register_objective_class
+class ClassifierObjective:
+    "What the `Trainer` minimises to train a judge: on a batch of (images, labels of head 1, labels of head 2, ...), the sum of each head's cross-entropy, after rolling the images by a random offset of up to `shift` pixels."
+    prediction = schedule = None           # not a denoiser
+    def __init__(self, shift: int = 0):
+        if isinstance(shift, bool) or not isinstance(shift, int) or shift < 0: raise ValueError(f"shift must be an int >= 0, got {shift!r}")
+        self.shift = shift
+
+    def draw(self, batch: tuple, generator: torch.Generator) -> tuple[torch.Tensor]:
+        "One (dx, dy) offset for the batch, repeated per image so that the batch can be split; no numbers are drawn without `shift`."
+        offset = torch.randint(-self.shift, self.shift + 1, (2,), generator=generator) if self.shift else torch.zeros(2, dtype=torch.long)
+        return (offset.expand(len(batch[0]), 2),)
+
+    def loss(self, net: nn.Module, batch: tuple, offset: torch.Tensor, context=None) -> torch.Tensor:
+        x, *labels = batch
+        dx, dy = offset[0].tolist()
+        out = net(torch.roll(x, (dy, dx), dims=(2, 3)))
+        heads = out if isinstance(out, tuple) else (out,)
+        if len(heads) != len(labels): raise ValueError(f"the model has {len(heads)} heads, but the batch holds {len(labels)} label tensors")
+        return sum(F.cross_entropy(h, y) for h, y in zip(heads, labels))
+
+    @property
+    def params(self) -> dict: return {"shift": self.shift}
+
+def classifier_trainer(net: nn.Module, data: tuple, steps: int, lr: float, seed: int = 0, shift: int = 0, name: str = "custom", progress: bool = False) -> Trainer:
+    "A `Trainer` for judge `net` on `data` (images, labels...): `steps` Adam steps at a constant `lr` on random batches of 64, no clipping, no EMA."
+    config = TrainConfig(batch_size=64, lr=lr, warmup_steps=0, lr_schedule="constant", epochs=None, steps=steps, seed=seed, grad_clip=0.0,
+                         ema_decay=None, batches="random")
+    return Trainer(net, ClassifierObjective(shift), data, config=config, data=name, progress=progress, show=False)
+
 # %% ../nbs/92_metrics.ipynb #867868a8
 _CLASSIFIERS: dict = {}
 
 DIGIT_SETS = {"digits": digits, "mnist_5k": mnist_5k}       # the data sets a DigitClassifier judges (chapter 02a)
 
-def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0, data: str = "digits") -> DigitClassifier:
-    "Train a `DigitClassifier` on `split` of `data` ('digits' or 'mnist_5k') with light augmentation (1-pixel shifts); deterministic for a seed."
+def digit_classifier_trainer(split: str = "test", steps: int = 600, seed: int = 0, data: str = "digits") -> Trainer:
+    "The `Trainer` of a `DigitClassifier` on `split` of `data` ('digits' or 'mnist_5k'): 1-pixel shifts, Adam at 2e-3; deterministic for a seed."
     if data not in DIGIT_SETS: raise ValueError(f"data must be one of {tuple(DIGIT_SETS)}, got {data!r}")
     x, y = DIGIT_SETS[data](split)
-    g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    net = DigitClassifier(image_size=x.shape[-1])
-    opt = torch.optim.Adam(net.parameters(), lr=2e-3)
-    with torch.enable_grad():          # callers may be inside torch.no_grad(), e.g. digit_fd on first use
-        for _ in range(steps):
-            i = torch.randint(0, len(x), (64,), generator=g)
-            dx, dy = torch.randint(-1, 2, (2,), generator=g).tolist()
-            loss = F.cross_entropy(net(torch.roll(x[i], (dy, dx), dims=(2, 3))), y[i])
-            opt.zero_grad(); loss.backward(); opt.step()
-    return net.eval().requires_grad_(False)
+    return classifier_trainer(DigitClassifier(image_size=x.shape[-1]), (x, y), steps, lr=2e-3, seed=seed, shift=1, name=f"{data}/{split}")
+
+def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0, data: str = "digits") -> DigitClassifier:
+    "A `DigitClassifier` trained by `digit_classifier_trainer`, in eval mode and frozen."
+    return digit_classifier_trainer(split, steps, seed, data).fit().model.eval().requires_grad_(False)
 
 SHIPPED_CLASSIFIER = "digit-classifier"
 SHIPPED_CLASSIFIERS = {("digits", "test", 0): SHIPPED_CLASSIFIER, ("mnist_5k", "train", 0): "mnist-classifier"}   # (data, split, seed) -> shipped name
-
-def save_digit_classifier(clf: DigitClassifier, path, split: str, seed: int, steps: int, data: str = "digits"):
-    "Write `clf` as a checkpoint folder (safetensors + config.json) recording how it was trained."
-    config = {"model_class": "DigitClassifier", "model_module": "diffnotes.metrics", "model": clf.config,
-              "trained_on": {"data": data, "split": split, "seed": seed, "steps": steps}}
-    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in clf.state_dict().items()}})
 
 def load_shipped_classifier(name: str = SHIPPED_CLASSIFIER) -> DigitClassifier:
     "A classifier shipped with the package (`digit-classifier`: the digits' test split; `mnist-classifier`: mnist_5k's train split; seed 0, 600 steps), checked against the manifest's SHA-256."
@@ -197,20 +218,11 @@ class ShapeClassifier(nn.Module):
         return out[:, :len(SHAPE_NAMES)], out[:, len(SHAPE_NAMES):]
 
 def train_shape_classifier(steps: int = 400, n: int = 4096, seed: int = 0) -> ShapeClassifier:
-    "Train a `ShapeClassifier` on `n` sprites drawn with seed 1000 + `seed`; deterministic for a seed."
+    "A `ShapeClassifier` trained on `n` sprites drawn with seed 1000 + `seed` (Adam at 3e-3, no shifts), in eval mode and frozen; deterministic for a seed."
     x, a = shapes(n, seed=1000 + seed)
-    shape, size = a[:, :3].argmax(1), a[:, 7:].argmax(1)
-    g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    net = ShapeClassifier()
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    with torch.enable_grad():
-        for _ in range(steps):
-            i = torch.randint(0, n, (64,), generator=g)
-            shape_logits, size_logits = net(x[i])
-            loss = F.cross_entropy(shape_logits, shape[i]) + F.cross_entropy(size_logits, size[i])
-            opt.zero_grad(); loss.backward(); opt.step()
-    return net.eval().requires_grad_(False)
+    run = classifier_trainer(ShapeClassifier(), (x, a[:, :3].argmax(1), a[:, 7:].argmax(1)), steps, lr=3e-3, seed=seed, name="shapes").fit()
+    return run.model.eval().requires_grad_(False)
 
 _SHAPE_JUDGES: dict = {}
 
@@ -237,28 +249,17 @@ def sprite_position(x: torch.Tensor, threshold: float = 0.25) -> torch.Tensor:
     cx, cy = (lit * c[None, None, :]).sum((1, 2)) / mass, (lit * -c[None, :, None]).sum((1, 2)) / mass
     return torch.stack([-cx, cx, cy, -cy], dim=1).argmax(1)
 
-def train_captioned_judge(steps: int = 600, n: int = 8192, seed: int = 0) -> ShapeClassifier:
-    "A 32x32 `ShapeClassifier` trained on `n` captioned sprites of all 12 colour-shape pairs drawn with seed 1000 + `seed`; deterministic for a seed."
+def captioned_judge_trainer(steps: int = 600, n: int = 8192, seed: int = 0) -> Trainer:
+    "The `Trainer` of a 32x32 `ShapeClassifier` on `n` captioned sprites of all 12 colour-shape pairs drawn with seed 1000 + `seed` (Adam at 3e-3, no shifts); deterministic for a seed."
     x, a, _ = captioned_sprites(n, seed=1000 + seed, pairs="all")
-    g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
-    net = ShapeClassifier(image_size=32)
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    with torch.enable_grad():
-        for _ in range(steps):
-            i = torch.randint(0, n, (64,), generator=g)
-            shape_logits, size_logits = net(x[i])
-            loss = F.cross_entropy(shape_logits, a[i, 0]) + F.cross_entropy(size_logits, a[i, 2])
-            opt.zero_grad(); loss.backward(); opt.step()
-    return net.eval().requires_grad_(False)
+    return classifier_trainer(ShapeClassifier(image_size=32), (x, a[:, 0], a[:, 2]), steps, lr=3e-3, seed=seed, name="captioned_sprites")
+
+def train_captioned_judge(steps: int = 600, n: int = 8192, seed: int = 0) -> ShapeClassifier:
+    "A judge of captioned sprites trained by `captioned_judge_trainer`, in eval mode and frozen."
+    return captioned_judge_trainer(steps, n, seed).fit().model.eval().requires_grad_(False)
 
 SHIPPED_SPRITE_JUDGE = "sprite-judge"     # `train_captioned_judge()` with its defaults, shipped (tools/make_pretrained.py)
-
-def save_captioned_judge(net: ShapeClassifier, path, steps: int = 600, n: int = 8192, seed: int = 0):
-    "Write a captioned-sprite judge as a checkpoint folder (safetensors + config.json) recording how it was trained."
-    config = {"model_class": "ShapeClassifier", "model_module": "diffnotes.metrics", "model": net.config,
-              "trained_on": {"data": "captioned_sprites", "pairs": "all", "n": n, "seed": seed, "steps": steps}}
-    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in net.state_dict().items()}})
 
 def captioned_judge() -> ShapeClassifier:
     "The judge of captioned sprites: the shipped `sprite-judge` (checked against the manifest's SHA-256; a damaged file is an error), or, in a package without it, `train_captioned_judge()` once per process (about 20 s)."

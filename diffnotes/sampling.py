@@ -15,7 +15,7 @@ from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -99,6 +99,20 @@ def guided_output(model, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor
         dims = tuple(range(1, out.ndim))
         out = rescale * out * (out_c.std(dim=dims, keepdim=True) / out.std(dim=dims, keepdim=True)) + (1 - rescale) * out
     return out
+
+# %% ../nbs/05_sampling.ipynb #e32b2fb9
+class Guided(torch.nn.Module):
+    "Conditional denoiser `model` under classifier-free guidance with scale `guidance` (and `rescale`), as a denoiser: `Guided(model, w)(x, t, context)` is `guided_output(model, x, t, context, w, rescale)`."
+    def __init__(self, model, guidance: float, rescale: float = 0.0):
+        super().__init__()
+        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0:
+            raise ValueError(f"guidance must be a finite number >= 0 (1 = the conditional model alone), got {guidance!r}")
+        if not 0 <= rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {rescale}")
+        self.model, self.guidance, self.rescale = model, float(guidance), rescale
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
+        if context is None: raise ValueError("guidance needs a context (the conditional pass); got context=None")
+        return guided_output(self.model, x, t, context, self.guidance, self.rescale)
 
 # %% ../nbs/05_sampling.ipynb #dc89660a
 @dataclass(frozen=True)
@@ -201,6 +215,10 @@ def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T, gu
     if not torch.isfinite(x_T).all(): raise ValueError("x_T holds NaN or infinite values")
     if context is not None and context.is_floating_point() and not torch.isfinite(context).all(): raise ValueError("context holds NaN or infinite values")
 
+def _is_loaded(model) -> bool:
+    "Whether `model` is a checkpoint loaded by chapter 04a's `load_checkpoint` (a network with its schedule, prediction type and recorded defaults) rather than a network."
+    return not isinstance(model, torch.nn.Module) and all(hasattr(model, k) for k in ("model", "schedule", "prediction", "sampling"))
+
 def _times(t, n: int, device) -> torch.Tensor:
     "One time for the whole batch as the model takes it: a LongTensor of train timesteps, or float times for a float `t` (flow models, chapter 08)."
     is_float = isinstance(t, float) or (isinstance(t, torch.Tensor) and t.is_floating_point())
@@ -214,7 +232,7 @@ def _sampling_precision(precision: str, model, row: Sampler, schedule, x_T: torc
     return resolve_precision(precision, model, (x_T[:n], t) if context is None else (x_T[:n], t, context[:n]))[0]
 
 @torch.no_grad()
-def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", steps: int | None = None,
+def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: str | None = None, steps: int | None = None,
            eta: float = 0.0, spacing: str | None = None, prediction: str = "eps", clip: float | None = None,
            generator: torch.Generator | None = None, guidance: float | None = None, context: torch.Tensor | None = None,
            variance: str = "fixed_small", return_intermediates: bool = False, progress: bool = True, guidance_rescale: float = 0.0,
@@ -222,7 +240,10 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     """Run `sampler` from noise `x_T` (batch, ...) in `steps` steps; returns $x_0$, or `(x_0, [x after each step])` with `return_intermediates`, on the model's device
     (`x_T` and `context` are moved there, so noise drawn on the CPU from a seeded generator works with a model on a GPU).
 
-    `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it); the defaults are the row's own:
+    `model` may also be a checkpoint loaded by chapter 04a's `load_checkpoint`, followed by the noise: `sample(load_checkpoint("digits"), x_T)`.
+    It brings its own schedule and prediction type, and what is not given comes from the defaults its checkpoint records (chapter 05a's `sample_checkpoint`).
+
+    `sampler` is a row of the table `SAMPLERS` (`samplers_table()` prints it; None: `ddim`); the defaults are the row's own:
 
     | sampler | default steps | default spacing | model calls |
     |---|---|---|---|
@@ -244,7 +265,17 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
     step k's noise level (image-to-image starts there from a forward-noised picture). `on_step(x, i, renoise)` is called after
     each step i with the new x; what it returns (if not None) replaces x, and `renoise(x0, eps)` is the forward process to the
     level x has reached, in the sampler's own variable (inpainting puts back the known pixels this way)."""
-    row = _row(sampler)
+    if _is_loaded(model):                                   # sample(loaded, x_T, sampler, steps, ...): every position one to the left
+        if not isinstance(schedule, torch.Tensor) or not (x_T is None or isinstance(x_T, str)):
+            raise TypeError("a loaded checkpoint brings its own schedule: call sample(loaded, x_T, ...)")
+        if isinstance(x_T, str): x_T, sampler, steps = None, x_T, (steps if sampler is None else sampler)
+        if prediction != "eps": raise TypeError("a loaded checkpoint brings its own prediction type; call sample(loaded.model, loaded.schedule, x_T, prediction=...) to override it")
+        given = {k: v for k, v in (("spacing", spacing), ("guidance", guidance)) if v is not None}
+        return sample_checkpoint(model, schedule, sampler, steps, eta=eta, clip=clip, generator=generator, context=context, variance=variance,
+                                 return_intermediates=return_intermediates, progress=progress, guidance_rescale=guidance_rescale, precision=precision,
+                                 start_step=start_step, on_step=on_step, **given)
+    if x_T is None: raise TypeError("sample() needs the noise x_T: sample(model, schedule, x_T, ...)")
+    row = _row(sampler or "ddim")
     if isinstance(start_step, bool) or not isinstance(start_step, int) or start_step < 0: raise ValueError(f"start_step must be an int >= 0, got {start_step!r}")
     if on_step is not None and not callable(on_step): raise TypeError(f"on_step must be a function on_step(x, i, renoise) or None, got {type(on_step).__name__}")
     spacing = spacing or row.default_spacing
@@ -257,7 +288,9 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor, sampler: str = "ddim", 
             raise TypeError("x_T is float64 but the model's weights are float32; convert the noise with x_T.float()")
         x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
-    call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context, guidance, guidance_rescale)
+    if guidance is not None: net = Guided(net, guidance, guidance_rescale)                 # guidance is a wrapper around the network
+    elif guidance_rescale: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
+    call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates,
                            start=start_step, on_step=on_step)

@@ -4,25 +4,25 @@
 
 # %% ../nbs/09_text_to_image.ipynb #b9000003
 from __future__ import annotations
-import math, time
+import math
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import load_checkpoint, model_config, read_config, register_model_class, resolve_checkpoint, write_checkpoint
+from .checkpoint import latent_reference, load_checkpoint, register_model_class, register_objective_class
 from .hardware import device_of, resolve_device
 from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, caption, caption_attribute_grid, caption_attributes, captioned_sprites, to_pil
 from .sampling import GUIDANCE_FOR_CONTEXT, SamplingDefaults, sample, sampling_defaults
-from .train import lr_factor
+from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups, zero_init
-from .viz import progress_bar
 
 # %% auto #0
 __all__ = ['VOCABULARY', 'MAX_WORDS', 'CLIP_TRAIN_N', 'DEFAULT_T2I_STEPS', 'DEFAULT_T2I_SAMPLER', 'DEFAULT_T2I_SPACING',
-           'DEFAULT_T2I_GUIDANCE', 'Tokenizer', 'TextEncoder', 'ImageEncoder', 'CLIP', 'caption_match', 'clip_loss',
-           'clip_training_data', 'train_clip', 'save_clip', 'load_clip', 'zero_shot_attributes', 'clip_score',
-           'CrossAttention', 'CrossAttentionUNet', 'TextToImageUNet', 't2i_model', 'Pipeline', 'load_pipeline']
+           'DEFAULT_T2I_GUIDANCE', 'WORDS_CONTEXT', 'Tokenizer', 'TextEncoder', 'ImageEncoder', 'CLIP', 'caption_match',
+           'clip_loss', 'clip_training_data', 'CLIPObjective', 'clip_trainer', 'train_clip', 'load_clip',
+           'zero_shot_attributes', 'clip_score', 'CrossAttention', 'CrossAttentionUNet', 'TextToImageUNet', 't2i_model',
+           't2i_extra', 'Pipeline', 'load_pipeline']
 
 # %% ../nbs/09_text_to_image.ipynb #b9000021
 VOCABULARY = ("<pad>", "a", "an", "small", "little", "big", "large", *COLOUR_NAMES, *SHAPE_NAMES, "on", "at", "in", "the", "half", *POSITION_NAMES)
@@ -145,52 +145,47 @@ def clip_training_data(n: int = CLIP_TRAIN_N, tokenizer: Tokenizer | None = None
     x, rows, caps = captioned_sprites(n, seed=0)
     return x, (tokenizer or Tokenizer())(caps), torch.tensor([caption_attributes(c) for c in caps]), rows
 
-def train_clip(clip: CLIP, x, ids, text_rows, image_rows, steps: int, batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
-               warmup_steps: int = 50, progress: bool = True, max_steps: int | None = None) -> dict:
-    "Train `clip` for `steps` AdamW steps (warm-up, cosine decay) on random batches; `max_steps` stops earlier with the schedule unchanged. Returns the history (loss per step, seconds)."
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
-    if not len(x) == len(ids) == len(text_rows) == len(image_rows): raise ValueError("x, ids, text_rows and image_rows must have the same length")
-    if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) is larger than the data set ({len(x)} images)")
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.AdamW(clip.parameters(), lr=lr, weight_decay=0.0)
-    hist, start = {"loss": []}, time.time()
-    total = min(steps, max_steps or steps)
-    clip.train()
-    with torch.enable_grad():
-        for step in progress_bar(range(total), desc="CLIP", disable=not progress):
-            for group in opt.param_groups: group["lr"] = lr * lr_factor(step, step / steps, warmup_steps)
-            i = torch.randint(0, len(x), (batch_size,), generator=g)
-            loss = clip_loss(clip, x[i], ids[i], caption_match(text_rows[i], image_rows[i]))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-            hist["loss"].append(loss.item())
-    hist["seconds"] = time.time() - start
+@register_objective_class
+class CLIPObjective:
+    "What chapter 04's `Trainer` minimises to train a CLIP: `clip_loss` on a batch of (images, word ids, caption rows, image rows); nothing is drawn beyond the batch."
+    prediction = schedule = None           # not a denoiser
+    def draw(self, batch: tuple, generator: torch.Generator) -> tuple: return ()
+
+    def loss(self, clip: CLIP, batch: tuple, context=None) -> torch.Tensor:
+        x, ids, text_rows, image_rows = batch
+        return clip_loss(clip, x, ids, caption_match(text_rows, image_rows))
+
+    @property
+    def params(self) -> dict: return {}
+
+def clip_trainer(clip: CLIP, x, ids, text_rows, image_rows, steps: int, batch_size: int = 128, lr: float = 2e-3, seed: int = 0,
+                 warmup_steps: int = 50, progress: bool = True, tokenizer: Tokenizer | None = None, device=None) -> Trainer:
+    "A `Trainer` for `clip`: `steps` AdamW steps (warm-up, cosine decay, no clipping, no EMA) on random batches; its checkpoint records `tokenizer` (default `Tokenizer()`)."
+    config = TrainConfig(batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, epochs=None, steps=steps, seed=seed, grad_clip=0.0,
+                         ema_decay=None, batches="random")
+    return Trainer(clip, CLIPObjective(), (x, ids, text_rows, image_rows), config=config, data="captioned_sprites", progress=progress,
+                   show=False, extra={"tokenizer": (tokenizer or Tokenizer()).config}, device=device)
+
+def train_clip(clip: CLIP, x, ids, text_rows, image_rows, steps: int, max_steps: int | None = None, **kwargs) -> Trainer:
+    "Train `clip` through `clip_trainer` for `steps` steps (`max_steps` stops earlier, the schedule unchanged) and leave it in eval mode; returns the trainer (`.losses`, `.seconds`)."
+    run = clip_trainer(clip, x, ids, text_rows, image_rows, steps, **kwargs).fit(max_steps)
     clip.eval()
-    return hist
+    return run
 
 # %% ../nbs/09_text_to_image.ipynb #b9000044
-def save_clip(clip: CLIP, path, tokenizer: Tokenizer, history: dict | None = None, seed: int = 0):
-    "Write `clip` and its tokenizer's vocabulary to checkpoint folder `path` (chapter 04a: safetensors + config.json, atomically)."
-    from diffnotes import __version__
-    hist = history or {}
-    steps, seconds = len(hist.get("loss", [])), round(hist.get("seconds", 0.0), 3)
-    config = {**model_config(clip), "tokenizer": tokenizer.config, "data": {"name": "captioned_sprites", "n": CLIP_TRAIN_N},
-              "train": {"seed": seed, "steps": steps, "seconds": seconds}, "step": steps, "seconds": seconds, "diffnotes": __version__}
-    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in clip.state_dict().items()},
-                                           "state": {"losses": torch.tensor(hist.get("loss", []), dtype=torch.float64)}})
-
 def load_clip(ckpt="sprites-clip") -> tuple[CLIP, Tokenizer]:
-    "A CLIP (eval mode) and its tokenizer from a checkpoint folder or a shipped name."
-    config = read_config(resolve_checkpoint(ckpt))
-    if config.get("model_class") != "CLIP": raise ValueError(f"checkpoint {ckpt} holds a {config.get('model_class')}, not a CLIP")
-    return load_checkpoint(ckpt, CLIP(**config["model"])).model, Tokenizer(**config["tokenizer"])
+    "A CLIP (eval mode) and its tokenizer from a checkpoint folder or a shipped name (a checkpoint of another model is refused)."
+    loaded = load_checkpoint(ckpt, expect=CLIP)
+    vocab = loaded.config.get("extra", {}).get("tokenizer") or loaded.config["tokenizer"]      # where checkpoints written before the Trainer kept it
+    return loaded.model, Tokenizer(**vocab)
 
 # %% ../nbs/09_text_to_image.ipynb #b9000051
 @torch.no_grad()
 def zero_shot_attributes(clip: CLIP, tokenizer: Tokenizer, x: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
     "For each image, the attribute row (n, 4) of the full caption (one of 96) that `clip` finds most similar."
-    grid = caption_attribute_grid("all")
-    texts = clip.embed_text(tokenizer([caption(r) for r in grid]))
-    best = torch.cat([(clip.embed_images(x[i:i + batch_size]) @ texts.T).argmax(1) for i in range(0, len(x), batch_size)])
+    grid, device = caption_attribute_grid("all"), device_of(clip)
+    texts = clip.embed_text(tokenizer([caption(r) for r in grid]).to(device))
+    best = torch.cat([(clip.embed_images(x[i:i + batch_size].to(device)) @ texts.T).argmax(1).cpu() for i in range(0, len(x), batch_size)])
     return grid[best]
 
 @torch.no_grad()
@@ -283,6 +278,12 @@ def t2i_model(text_encoder: TextEncoder, latent_channels: int = 4) -> TextToImag
 DEFAULT_T2I_STEPS, DEFAULT_T2I_SAMPLER, DEFAULT_T2I_SPACING = 20, "dpmpp_2m", "logsnr"
 DEFAULT_T2I_GUIDANCE = 4.0
 GUIDANCE_FOR_CONTEXT["words"] = DEFAULT_T2I_GUIDANCE   # what chapter 05a's `default_sampling` gives a model that reads words
+WORDS_CONTEXT = {"kind": "words"}                        # what a text-to-image checkpoint records of its context (chapter 07's `LABEL_CONTEXT` for labels)
+
+def t2i_extra(vae, text_encoder, tokenizer: Tokenizer) -> dict:
+    "What a text-to-image checkpoint records besides its run (`Trainer(extra=...)`): its autoencoder and text encoder (checkpoint names or folders, with their SHA-256), its tokenizer's vocabulary and its kind of context; `load_pipeline` reads it back."
+    clip = latent_reference(text_encoder)
+    return {"latent": latent_reference(vae), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]}, "tokenizer": tokenizer.config, "context": WORDS_CONTEXT}
 
 class Pipeline:
     "Text to image in five swappable parts: `tokenizer`, `text_encoder`, `unet` (a `CrossAttentionUNet`), `vae` and `schedule`. `pipe(prompts, ...)` returns PIL images, `n` per prompt in prompt order."

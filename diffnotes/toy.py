@@ -136,7 +136,8 @@ class ToyMLP(nn.Module):
 # %% ../nbs/01_spiral.ipynb #a6e129d1
 def train_toy(model: nn.Module, x0: torch.Tensor, schedule: Schedule, steps: int = 8000, batch_size: int = 512,
               lr: float = 2e-3, seed: int = 0, progress: bool = True) -> list[float]:
-    """Train noise predictor `model` on standardised points `x0` with the simple loss; returns the loss of every step.
+    """Train noise predictor `model` on standardised points `x0` with the simple loss; returns the loss of every step. This is the course's
+    teaching loop, written out by hand on purpose so that every line can be read; every other model trains in chapter 04's `Trainer`.
     `schedule` may instead be an objective with `draw(x, generator)` and `loss(model, x, t, noise)`, as chapter 08 trains a flow model."""
     if steps < 1 or batch_size < 1: raise ValueError(f"steps and batch_size must be >= 1, got {steps}, {batch_size}")
     g = make_generator(seed)

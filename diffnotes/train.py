@@ -19,8 +19,9 @@ from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar, show_images, plot_loss
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'SAMPLING_KEYS', 'diffusion_loss', 'DiffusionObjective', 'lr_factor', 'EMA', 'TrainConfig',
-           'train_precision', 'check_sampling', 'Trainer', 'loss_per_timestep']
+__all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'SAMPLING_KEYS', 'diffusion_loss', 'DiffusionObjective',
+           'lr_factor', 'EMA', 'TrainConfig', 'train_precision', 'check_sampling', 'data_length', 'take', 'data_to',
+           'data_shape', 'Trainer', 'loss_per_timestep']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -54,9 +55,10 @@ class DiffusionObjective:
         return {"prediction": self.prediction}
 
 # %% ../nbs/04_training.ipynb #a922ea72
-def lr_factor(step: int, progress: float, warmup_steps: int) -> float:
-    "Multiplier of the peak learning rate: linear warm-up over `warmup_steps`, times a cosine decay over `progress` in [0, 1]."
+def lr_factor(step: int, progress: float, warmup_steps: int, schedule: str = "cosine") -> float:
+    "Multiplier of the peak learning rate: linear warm-up over `warmup_steps`, times a cosine decay over `progress` in [0, 1] (`schedule` 'constant': times 1)."
     warm = min(1.0, (step + 1) / warmup_steps) if warmup_steps > 0 else 1.0
+    if schedule == "constant": return warm
     return warm * 0.5 * (1 + math.cos(math.pi * min(max(progress, 0.0), 1.0)))
 
 # %% ../nbs/04_training.ipynb #556cc34b
@@ -81,6 +83,8 @@ class EMA:
 
 # %% ../nbs/04_training.ipynb #6f3421e1
 MIXED_PRECISION = ("auto", "fp32", "no", "bf16", "fp16")
+LR_SCHEDULES = ("cosine", "constant")
+BATCH_ORDERS = ("epochs", "random")
 
 @dataclass
 class TrainConfig:
@@ -93,7 +97,9 @@ class TrainConfig:
     steps: int | None = None      # ... or after exactly this many optimizer steps (then `epochs` is ignored) ...
     minutes: float | None = None  # ... or after this much wall time (then `epochs` is ignored; not reproducible: see below)
     grad_clip: float = 1.0        # max gradient norm (0: no clipping)
-    ema_decay: float = 0.999
+    ema_decay: float | None = 0.999  # None: no moving average (a VAE, a CLIP, a classifier: their checkpoints hold the trained weights only)
+    lr_schedule: str = "cosine"   # 'cosine': warm-up, then cosine decay to 0; 'constant': warm-up, then the peak rate to the end
+    batches: str = "epochs"       # 'epochs': seeded passes over the data, fresh numbers each step; 'random': draws with replacement from one generator (see below)
     seed: int = 0
     prediction: str | None = None # for a diffusion objective: 'eps' (None), 'x0' or 'v'; other objectives decide it (chapter 08)
     mixed_precision: str = "auto" # 'auto': fp32 on a CPU; on a GPU bf16 (or fp16) only where measured 1.2x faster (chapter 93); 'bf16'/'fp16': autocast
@@ -113,7 +119,9 @@ class TrainConfig:
         if self.steps is not None and (isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1): raise ValueError(f"steps must be a positive int, got {self.steps!r}")
         if self.steps is None and self.minutes is None and (not isinstance(self.epochs, int) or self.epochs < 1): raise ValueError(f"epochs must be a positive int, got {self.epochs!r}")
         if self.minutes is not None and self.minutes <= 0: raise ValueError(f"minutes must be > 0, got {self.minutes}")
-        if not 0 <= self.ema_decay < 1: raise ValueError(f"ema_decay must lie in [0, 1), got {self.ema_decay}")
+        if self.ema_decay is not None and not 0 <= self.ema_decay < 1: raise ValueError(f"ema_decay must be None or lie in [0, 1), got {self.ema_decay}")
+        if self.lr_schedule not in LR_SCHEDULES: raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {self.lr_schedule!r}")
+        if self.batches not in BATCH_ORDERS: raise ValueError(f"batches must be one of {BATCH_ORDERS}, got {self.batches!r}")
         if not 0 <= self.context_dropout < 1: raise ValueError(f"context_dropout must lie in [0, 1), got {self.context_dropout}")
         if self.prediction is not None and self.prediction not in PREDICTIONS: raise ValueError(f"prediction must be None or one of {PREDICTIONS}, got {self.prediction!r}")
         if self.mixed_precision not in MIXED_PRECISION: raise ValueError(f"mixed_precision must be one of {MIXED_PRECISION}, got {self.mixed_precision!r}")
@@ -140,13 +148,14 @@ def _make_accelerator(config: TrainConfig, device: torch.device):
         raise ValueError(f"device {device}: this process already trains on {acc.device} through Accelerate, which cannot change device; start a new process")
     return acc
 
-def train_precision(config: TrainConfig, model: nn.Module, example: tuple) -> tuple[str, str]:
+def train_precision(config: TrainConfig, model: nn.Module, example: tuple | None) -> tuple[str, str]:
     """The precision a run trains in, and why. 'fp32', 'bf16' and 'fp16' as asked, where the device runs them. 'auto' is fp32 on a CPU, so that a
     run given in steps is reproducible (see below); elsewhere `resolve_precision` measures the forward pass on `example` (a batch and its times)."""
     asked = {"no": "fp32"}.get(config.mixed_precision, config.mixed_precision)
     device = device_of(model)
     if asked != "auto": return check_precision(asked, device), f"precision {asked} (as asked)"
     if device.type == "cpu": return "fp32", "precision fp32 (auto on a CPU: reproducible to the last bit)"
+    if example is None: return "fp32", "precision fp32 (auto: only a denoiser's forward pass is measured)"
     return resolve_precision("auto", model, example)
 
 # %% ../nbs/04_training.ipynb #437687b8
@@ -166,10 +175,34 @@ def check_sampling(sampling, where: str = "sampling") -> dict:
         raise ValueError(f"{where}: guidance must be a finite number >= 0 or None, got {guidance!r}")
     return dict(sampling)
 
+# %% ../nbs/04_training.ipynb #afad12c7
+def data_length(x) -> int:
+    "The number of items in data `x`: a tensor (n, ...) or a tuple of tensors that all have n rows."
+    if isinstance(x, torch.Tensor) and x.ndim >= 1: return len(x)
+    if isinstance(x, (tuple, list)) and x and all(isinstance(t, torch.Tensor) and t.ndim >= 1 for t in x):
+        if len({len(t) for t in x}) == 1: return len(x[0])
+        raise ValueError(f"x: the tensors of a tuple must have the same number of rows, got {[len(t) for t in x]}")
+    raise ValueError(f"x must be a tensor (n, ...) or a tuple of tensors with n rows each, got {type(x).__name__}")
+
+def take(x, idx):
+    "Rows `idx` (indices, a mask or a slice) of data `x`: a tensor, or a tuple of tensors."
+    return x[idx] if isinstance(x, torch.Tensor) else tuple(t[idx] for t in x)
+
+def data_to(x, device):
+    "Data `x` (a tensor, or a tuple of tensors) on `device`."
+    return x.to(device) if isinstance(x, torch.Tensor) else tuple(t.to(device) for t in x)
+
+def data_shape(x) -> list:
+    "The shape of one item of `x`, as a checkpoint records it: a list, or a list of lists for a tuple."
+    return list(x.shape[1:]) if isinstance(x, torch.Tensor) else [list(t.shape[1:]) for t in x]
+
 # %% ../nbs/04_training.ipynb #38670a95
 class Trainer:
-    """Train a denoiser `model` on images `x` (n, C, H, W) in [-1, 1], optionally with a `context` (n, D) per image, under `objective`:
-    a `Schedule` (a diffusion model predicting `config.prediction`, `DiffusionObjective`) or any objective with `draw`, `loss`, `prediction` and `schedule`.
+    """Train `model` on data `x` under `objective`, optionally with a `context` (n, D) per item. For a denoiser, `x` holds images (n, C, H, W)
+    in [-1, 1] and `objective` is a `Schedule` (a diffusion model predicting `config.prediction`, `DiffusionObjective`) or chapter 08's flow objective.
+    Any model trains here: `x` may be any tensor (n, ...) or a tuple of such tensors (a batch is then the tuple, e.g. images and their labels), and
+    `objective` any object with `draw(batch, generator)` (a tuple of tensors with one row per item: the step's random numbers), `loss(model, batch,
+    *draws, context)` (a scalar, or a scalar and a dict of floats to log), `params` (what rebuilds it), `prediction` and `schedule` (None but for a denoiser).
 
     `sample_fn(model, schedule, n, shape, seed, context, prediction)` draws the sample grids (images in [-1, 1]; for example
     chapter 05's `grid_sampler()`); `out` is the folder the grids are saved in; `callbacks` are objects whose methods
@@ -182,10 +215,11 @@ class Trainer:
                  sample_fn=None, show: bool = True, extra: dict | None = None, callbacks=(), device=None, sampling: dict | None = None):
         self.config = (config or TrainConfig()).check()
         self.sampling = check_sampling(sampling or {})   # how to sample the model when a caller does not say; its checkpoint records it
-        if not isinstance(x, torch.Tensor) or x.ndim != 4: raise ValueError(f"x must be an image tensor (n, C, H, W), got {getattr(x, 'shape', type(x).__name__)}")
-        if context is not None and (context.ndim != 2 or len(context) != len(x)):
-            raise ValueError(f"context must have shape ({len(x)}, context_dim), got {tuple(context.shape)}")
-        if len(x) < self.config.batch_size: raise ValueError(f"batch_size ({self.config.batch_size}) is larger than the data set ({len(x)} images)")
+        n = data_length(x)
+        if context is not None and (context.ndim != 2 or len(context) != n):
+            raise ValueError(f"context must have shape ({n}, context_dim), got {tuple(context.shape)}")
+        if n < self.config.batch_size:
+            raise ValueError(f"batch_size ({self.config.batch_size}) is larger than the data set ({n} {'images' if getattr(x, 'ndim', 0) == 4 else 'items'})")
         if self.config.sample_every and sample_fn is None: raise ValueError("sample_every needs a sample_fn to draw the grids, e.g. diffnotes.sampling.grid_sampler()")
         self.device = resolve_device(device)
         self.accelerator = _make_accelerator(self.config, self.device)
@@ -205,14 +239,15 @@ class Trainer:
         self.model = model.to(self.device)
         self.precision, self.precision_reason = train_precision(self.config, self.model, self._example())
         self.scaler = torch.amp.GradScaler(self.device.type) if self.precision == "fp16" else None   # fp16's narrow range needs loss scaling
-        self.ema = EMA(self.model, self.config.ema_decay)
+        self.ema = None if self.config.ema_decay is None else EMA(self.model, self.config.ema_decay)
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=self.config.lr, weight_decay=self.config.weight_decay)
-        self.step, self.seconds, self.losses = 0, 0.0, []
+        self.generator = torch.Generator().manual_seed(self.config.seed) if self.config.batches == "random" else None   # the run's one generator
+        self.step, self.seconds, self.losses, self.logs = 0, 0.0, [], {}    # logs: what the objective reports besides the loss, one value per step
         self.stop_requested = False     # set by `request_stop()`: `fit` returns after the current step
         self._prepared = None
 
     @property
-    def steps_per_epoch(self) -> int: return len(self.x) // self.config.batch_size
+    def steps_per_epoch(self) -> int: return data_length(self.x) // self.config.batch_size
 
     @property
     def total_steps(self) -> int | None:
@@ -231,8 +266,14 @@ class Trainer:
         "Ask `fit` to return after the step it is taking (safe to call from a signal handler or a callback)."
         self.stop_requested = True
 
-    def _example(self) -> tuple:
-        "A batch like one micro-batch of a step (images, times and context, on the device): what the precision is measured on."
+    @property
+    def average(self) -> nn.Module:
+        "The weights to sample from: the EMA's, or the model's own in a run without one."
+        return self.accelerator.unwrap_model(self.model) if self.ema is None else self.ema.model
+
+    def _example(self) -> tuple | None:
+        "A batch like one micro-batch of a step (images, times and context, on the device): what a denoiser's precision is measured on (None for other models)."
+        if self.schedule is None: return None
         n = min(max(1, self.config.batch_size // (self.world * self.config.grad_accum)), len(self.x))
         t, _ = self.objective.draw(self.x[:n], torch.Generator().manual_seed(0))
         batch = (self.x[:n].to(self.device), t.to(self.device))
@@ -242,30 +283,46 @@ class Trainer:
 def _batch_indices(self: Trainer) -> torch.Tensor:
     "Indices of this step's global batch (drop-last epochs in a seeded order), restricted to this process's share."
     epoch, pos = divmod(self.step, self.steps_per_epoch)
-    if getattr(self, "_order_epoch", None) != epoch: self._order, self._order_epoch = _epoch_order(self.config.seed, epoch, len(self.x)), epoch
+    if getattr(self, "_order_epoch", None) != epoch: self._order, self._order_epoch = _epoch_order(self.config.seed, epoch, data_length(self.x)), epoch
     bs = self.config.batch_size
     return self._order[pos * bs:(pos + 1) * bs][self.rank::self.world]
+
+def _step_draws(self: Trainer) -> tuple:
+    """This step's indices, batch and the objective's draws for it, and the generator that is left for context dropout; this process's share.
+    'epochs': a generator of (seed, step, rank) alone. 'random': the run's one generator draws the global batch with replacement, then its draws."""
+    cfg = self.config
+    if cfg.batches == "epochs":
+        g = _step_generator(cfg.seed, self.step, self.rank)
+        idx = _batch_indices(self)
+        batch = take(self.x, idx)
+        return idx, batch, tuple(self.objective.draw(batch, g)), g
+    g = self.generator
+    idx = torch.randint(0, data_length(self.x), (cfg.batch_size,), generator=g)
+    batch = take(self.x, idx)
+    draws = tuple(self.objective.draw(batch, g))
+    if self.world == 1: return idx, batch, draws, g
+    mine = slice(self.rank, None, self.world)
+    return idx[mine], take(batch, mine), tuple(d[mine] for d in draws), g
 
 def _train_step(self: Trainer) -> float:
     "One optimizer step over this step's global batch; returns the batch loss (mean over processes)."
     model, opt = self._prepared
     acc, cfg = self.accelerator, self.config
     net = in_precision(model, self.precision)                  # the network's forward pass in the run's precision, on any device
-    g = _step_generator(cfg.seed, self.step, self.rank)
-    idx = _batch_indices(self)
-    x0 = self.x[idx]
-    t, noise = self.objective.draw(x0, g)
+    idx, batch, draws, g = _step_draws(self)
     ctx = None
     if self.context is not None:
         ctx = self.context[idx].clone()
         if cfg.context_dropout > 0: ctx[torch.rand(len(idx), generator=g) < cfg.context_dropout] = 0
-    lr = cfg.lr * lr_factor(self.step, self.progress_fraction(), cfg.warmup_steps)
+    lr = cfg.lr * lr_factor(self.step, self.progress_fraction(), cfg.warmup_steps, cfg.lr_schedule)
     for group in opt.param_groups: group["lr"] = lr
-    total = torch.zeros((), device=acc.device)
+    total, logs = torch.zeros((), device=acc.device), {}
     for chunk in torch.arange(len(idx)).chunk(cfg.grad_accum):
         with acc.accumulate(model):
             c = None if ctx is None else ctx[chunk].to(acc.device)
-            loss = self.objective.loss(net, x0[chunk].to(acc.device), t[chunk].to(acc.device), noise[chunk].to(acc.device), c)
+            out = self.objective.loss(net, data_to(take(batch, chunk), acc.device), *(d[chunk].to(acc.device) for d in draws), c)
+            loss, parts = out if isinstance(out, tuple) else (out, {})
+            for k, v in parts.items(): logs[k] = logs.get(k, 0.0) + v / cfg.grad_accum
             acc.backward(loss if self.scaler is None else self.scaler.scale(loss))
             if acc.sync_gradients and self.scaler is not None: self.scaler.unscale_(opt)
             if acc.sync_gradients and cfg.grad_clip > 0: acc.clip_grad_norm_(model.parameters(), cfg.grad_clip)
@@ -273,7 +330,8 @@ def _train_step(self: Trainer) -> float:
             elif acc.sync_gradients: self.scaler.step(opt); self.scaler.update()
             opt.zero_grad(set_to_none=True)
             total += loss.detach() / cfg.grad_accum
-    self.ema.update(acc.unwrap_model(model))
+    if self.ema is not None: self.ema.update(acc.unwrap_model(model))
+    for k, v in logs.items(): self.logs.setdefault(k, []).append(v)
     self.step += 1
     return acc.reduce(total, "mean").item() if self.world > 1 else total.item()
 
@@ -281,7 +339,7 @@ def _train_step(self: Trainer) -> float:
 def _prepare(self: Trainer):
     if self._prepared is None:
         self._prepared = self.accelerator.prepare(self.model, self.optimizer)
-        self.ema.model.to(self.accelerator.device)
+        if self.ema is not None: self.ema.model.to(self.accelerator.device)
     return self._prepared
 
 def _stop_everywhere(self: Trainer, stop: bool) -> bool:
@@ -305,10 +363,11 @@ def fit(self: Trainer, max_steps: int | None = None) -> Trainer:
     total = self.total_steps if max_steps is None or self.total_steps is None else min(self.total_steps, max_steps)
     bar = progress_bar(total=total, desc=f"training ({self.precision})", disable=not self.progress, initial=self.step)
     self.stop_requested = False
+    self.model.train()
     _callbacks(self, "before_fit")
     last = time.perf_counter()
     while not _stop_everywhere(self, self.finished() or self.stop_requested or (max_steps is not None and self.step >= max_steps)):
-        self.losses.append(_train_step(self))
+        with torch.enable_grad(): self.losses.append(_train_step(self))     # a caller may be inside torch.no_grad()
         now = time.perf_counter(); self.seconds += now - last; last = now
         bar.update(1)
         bar.set_postfix(loss=f"{sum(self.losses[-50:]) / len(self.losses[-50:]):.4f}", lr=f"{self.optimizer.param_groups[0]['lr']:.1e}", refresh=False)
@@ -328,7 +387,7 @@ def sample_grid(self: Trainer, n: int = 32, title: str = "", seed: int = 0):
     if self.sample_fn is None: raise ValueError("this Trainer has no sample_fn to draw grids with (e.g. diffnotes.sampling.grid_sampler())")
     if not self.accelerator.is_main_process: return None
     ctx = None if self.context is None else self.context[:n].to(self.accelerator.device)
-    imgs = self.sample_fn(self.ema.model, self.schedule, n, tuple(self.x.shape[1:]), seed, ctx, prediction=self.objective.prediction)
+    imgs = self.sample_fn(self.average, self.schedule, n, tuple(self.x.shape[1:]), seed, ctx, prediction=self.objective.prediction)
     if self.show or self.out:
         fig = show_images(imgs, ncols=16 if n >= 32 else 8, size=0.7, suptitle=f"Samples from the EMA weights, {title or f'step {self.step}'}")
         if self.out:

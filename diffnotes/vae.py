@@ -10,15 +10,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import load_checkpoint, model_config, read_config, register_model_class, resolve_checkpoint, write_checkpoint
+from .checkpoint import load_checkpoint, register_model_class, register_objective_class
 from .sampling import grid_sampler
-from .train import lr_factor
+from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups
-from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['VAE_BETA', 'VAEBlock', 'VAE', 'reparameterize', 'kl_divergence', 'vae_loss', 'train_vae', 'save_vae', 'load_vae',
-           'fit_scale', 'latent_model', 'encode_dataset', 'latent_sample_fn']
+__all__ = ['VAE_BETA', 'VAEBlock', 'VAE', 'reparameterize', 'kl_divergence', 'vae_loss', 'VAEObjective', 'vae_trainer',
+           'train_vae', 'load_vae', 'fit_scale', 'latent_model', 'encode_dataset', 'latent_sample_fn']
 
 # %% ../nbs/06_latent.ipynb #221a96d1
 class VAEBlock(nn.Module):
@@ -89,10 +88,10 @@ class VAE(nn.Module):
         h = self.from_latent(z).view(len(z), *self.feature_shape) if self.latent_dim else self.from_latent(z)
         return self.decoder(h)
 
-    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
-        "Reconstruct `x` through a reparameterised draw; returns (reconstruction, mean, logvar)."
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None, noise: torch.Tensor | None = None):
+        "Reconstruct `x` through a reparameterised draw (with `noise`, shaped like a latent, or fresh noise from `generator`); returns (reconstruction, mean, logvar)."
         mean, logvar = self.posterior(x)
-        return self.decode_raw(reparameterize(mean, logvar, generator)), mean, logvar
+        return self.decode_raw(reparameterize(mean, logvar, generator, noise)), mean, logvar
 
     def encode(self, x: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None) -> torch.Tensor:
         "Scaled latents of images `x`: `scale` times the posterior mean (or a draw from the posterior with `sample`)."
@@ -108,9 +107,9 @@ class VAE(nn.Module):
         return self.decode(self.encode(x))
 
 # %% ../nbs/06_latent.ipynb #c5427c22
-def reparameterize(mean: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-    "A differentiable draw from $\\mathcal N(\\mu, \\sigma^2)$: $\\mu + e^{\\log\\sigma^2 / 2}\\,\\varepsilon$."
-    eps = torch.randn(mean.shape, generator=generator, dtype=mean.dtype).to(mean.device)
+def reparameterize(mean: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> torch.Tensor:
+    "A differentiable draw from $\\mathcal N(\\mu, \\sigma^2)$: $\\mu + e^{\\log\\sigma^2 / 2}\\,\\varepsilon$, with $\\varepsilon$ = `noise` or drawn from `generator`."
+    eps = noise.to(mean.device, mean.dtype) if noise is not None else torch.randn(mean.shape, generator=generator, dtype=mean.dtype).to(mean.device)
     return mean + (0.5 * logvar).exp() * eps
 
 # %% ../nbs/06_latent.ipynb #6d71991d
@@ -120,60 +119,47 @@ def kl_divergence(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     "KL of $\\mathcal N(\\mu, \\sigma^2)$ from $\\mathcal N(0, I)$ per item: $\\frac12\\sum(\\mu^2 + \\sigma^2 - 1 - \\log\\sigma^2)$ over all but the first dimension."
     return 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).flatten(1).sum(1)
 
-def vae_loss(vae: VAE, x: torch.Tensor, beta: float, generator: torch.Generator | None = None) -> tuple[torch.Tensor, dict]:
-    "Mean over the batch of (squared error summed over pixels) + `beta` x KL; returns (loss, its parts as floats)."
-    recon, mean, logvar = vae(x, generator)
+def vae_loss(vae: VAE, x: torch.Tensor, beta: float, generator: torch.Generator | None = None, noise: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
+    "Mean over the batch of (squared error summed over pixels) + `beta` x KL (the draw's noise from `generator`, or `noise`); returns (loss, its parts as floats)."
+    recon, mean, logvar = vae(x, generator, noise)
     rec, kl = (recon - x).pow(2).flatten(1).sum(1).mean(), kl_divergence(mean, logvar).mean()
     return rec + beta * kl, {"recon": rec.item(), "kl": kl.item()}
 
 # %% ../nbs/06_latent.ipynb #13a86093
-def train_vae(vae: VAE, x: torch.Tensor, steps: int | None = None, minutes: float | None = None, batch_size: int = 64, lr: float = 2e-3,
-              beta: float = VAE_BETA, seed: int = 0, warmup_steps: int = 100, progress: bool = True, max_steps: int | None = None) -> dict:
-    "Train `vae` on images `x` for `steps` optimizer steps (or `minutes` of wall time; `max_steps` stops earlier, the learning-rate schedule unchanged); returns the history (loss, recon, kl per step, seconds)."
+@register_objective_class
+class VAEObjective:
+    "What chapter 04's `Trainer` minimises to train a VAE: `vae_loss` with weight `beta`, the reparameterisation's noise (one latent of `latent_shape` per image) drawn by the trainer."
+    prediction = schedule = None           # not a denoiser
+    def __init__(self, beta: float = VAE_BETA, latent_shape: tuple = (4, 4, 4)):
+        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0: raise ValueError(f"beta must be a number >= 0, got {beta!r}")
+        self.beta, self.latent_shape = float(beta), tuple(latent_shape)
+
+    def draw(self, x: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor]:
+        return (torch.randn((len(x), *self.latent_shape), generator=generator),)
+
+    def loss(self, vae: VAE, x: torch.Tensor, noise: torch.Tensor, context=None) -> tuple[torch.Tensor, dict]:
+        return vae_loss(vae, x, self.beta, noise=noise)
+
+    @property
+    def params(self) -> dict: return {"beta": self.beta, "latent_shape": list(self.latent_shape)}
+
+def vae_trainer(vae: VAE, x: torch.Tensor, steps: int | None = None, minutes: float | None = None, batch_size: int = 64, lr: float = 2e-3,
+                beta: float = VAE_BETA, seed: int = 0, warmup_steps: int = 100, progress: bool = True, data: str = "custom", device=None) -> Trainer:
+    "A `Trainer` for `vae` on images `x`: `steps` optimizer steps (or `minutes` of wall time) on random batches, AdamW with warm-up and cosine decay, clipping at 1, no EMA."
     if (steps is None) == (minutes is None): raise ValueError("give exactly one of steps and minutes")
-    if steps is not None and steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
-    if minutes is not None and minutes <= 0: raise ValueError(f"minutes must be > 0, got {minutes}")
-    if max_steps is not None and max_steps < 1: raise ValueError(f"max_steps must be None or >= 1, got {max_steps}")
-    if beta < 0: raise ValueError(f"beta must be >= 0, got {beta}")
     vae.check_images(x)
-    if len(x) < batch_size: raise ValueError(f"batch_size ({batch_size}) is larger than the data set ({len(x)} images)")
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
-    hist, start, step = {"loss": [], "recon": [], "kl": []}, time.time(), 0
-    total = min(n for n in (steps, max_steps) if n is not None) if steps or max_steps else None
-    bar = progress_bar(total=total, desc="VAE", disable=not progress)
-    vae.train()
-    while True:
-        done = step / steps if steps is not None else (time.time() - start) / (60 * minutes)
-        if done >= 1 or (max_steps is not None and step >= max_steps): break
-        for group in opt.param_groups: group["lr"] = lr * lr_factor(step, done, warmup_steps)
-        loss, parts = vae_loss(vae, x[torch.randint(0, len(x), (batch_size,), generator=g)], beta, g)
-        opt.zero_grad(set_to_none=True); loss.backward()
-        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
-        opt.step()
-        hist["loss"].append(loss.item()); hist["recon"].append(parts["recon"]); hist["kl"].append(parts["kl"])
-        step += 1
-        bar.update(1); bar.set_postfix(recon=f"{parts['recon']:.2f}", kl=f"{parts['kl']:.1f}")
-    bar.close()
-    hist["seconds"] = time.time() - start
-    return hist
+    config = TrainConfig(batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, epochs=None, steps=steps, minutes=minutes, seed=seed,
+                         ema_decay=None, batches="random")
+    return Trainer(vae, VAEObjective(beta, vae.latent_shape), x, config=config, data=data, progress=progress, show=False, device=device)
+
+def train_vae(vae: VAE, x: torch.Tensor, steps: int | None = None, minutes: float | None = None, max_steps: int | None = None, **kwargs) -> Trainer:
+    "Train `vae` on images `x` for `steps` (or `minutes`; `max_steps` stops earlier, the learning-rate schedule unchanged) through `vae_trainer`; returns the trainer (`.losses`, `.logs['recon']`, `.logs['kl']`, `.seconds`)."
+    return vae_trainer(vae, x, steps, minutes, **kwargs).fit(max_steps)
 
 # %% ../nbs/06_latent.ipynb #42beea4c
-def save_vae(vae: VAE, path, history: dict | None = None, data: str = "custom", seed: int = 0, beta: float = VAE_BETA) -> Path:
-    "Write `vae` (with its scale) to checkpoint folder `path`: safetensors + config.json, atomically (chapter 04a)."
-    from diffnotes import __version__
-    hist = history or {}
-    config = {**model_config(vae), "scale": vae.scale.item(), "data": {"name": data},
-              "train": {"beta": beta, "seed": seed, "steps": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3)},
-              "step": len(hist.get("loss", [])), "seconds": round(hist.get("seconds", 0.0), 3), "diffnotes": __version__}
-    losses = torch.tensor(hist.get("loss", []), dtype=torch.float64)
-    return write_checkpoint(path, config, {"weights": {f"model.{k}": v for k, v in vae.state_dict().items()}, "state": {"losses": losses}})
-
 def load_vae(ckpt) -> VAE:
-    "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode: chapter 04a's `load_checkpoint`, checked to hold a VAE."
-    config = read_config(resolve_checkpoint(ckpt))
-    if config.get("model_class") != "VAE": raise ValueError(f"checkpoint {ckpt} holds a {config.get('model_class')}, not a VAE")
-    return load_checkpoint(ckpt, VAE(**config["model"])).model
+    "A VAE from a checkpoint folder or a shipped name (e.g. 'vae-digits'), in eval mode: chapter 04a's `load_checkpoint`, refusing a checkpoint of another model."
+    return load_checkpoint(ckpt, expect=VAE).model
 
 # %% ../nbs/06_latent.ipynb #277ca608
 @torch.no_grad()

@@ -78,17 +78,24 @@ def main():
                                 "machine": machine(), "weights": config["files"]["weights"], "sha256": config["sha256"]["weights"],
                                 "fingerprint": fingerprint})
 
+def ship_run(run, dst: Path):
+    "Write a finished `Trainer` run as a shipped checkpoint in `dst`: its weights and config, without the optimizer state (chapter 04a's `slim_checkpoint`)."
+    from diffnotes.checkpoint import slim_checkpoint
+    with tempfile.TemporaryDirectory() as tmp:
+        run.save(Path(tmp) / "run")
+        if dst.exists(): shutil.rmtree(dst)
+        slim_checkpoint(Path(tmp) / "run", dst)
+
 def ship_classifier(args):
     "A judge of diffnotes.metrics: a DigitClassifier trained on its data's split (CLASSIFIERS), 600 steps, --seed."
-    from diffnotes.metrics import train_digit_classifier, save_digit_classifier
+    from diffnotes.metrics import digit_classifier_trainer
     from diffnotes.checkpoint import read_config
     data, split = CLASSIFIERS[args.name]
     start = time.time()
-    clf = train_digit_classifier(split, steps=600, seed=args.seed, data=data)
+    run = digit_classifier_trainer(split, steps=600, seed=args.seed, data=data).fit()
     wall = time.time() - start
+    ship_run(run, ROOT / "diffnotes" / "pretrained" / args.name)
     dst = ROOT / "diffnotes" / "pretrained" / args.name
-    if dst.exists(): shutil.rmtree(dst)
-    save_digit_classifier(clf, dst, split, args.seed, 600, data=data)
     config = read_config(dst)
     update_manifest(args.name, {"command": f"python tools/make_pretrained.py {args.name} --seed {args.seed}",
                                          "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
@@ -96,14 +103,13 @@ def ship_classifier(args):
 
 def ship_sprite_judge(args):
     "Chapter 92's judge of captioned sprites (chapter 09): `train_captioned_judge()` with its defaults (600 steps on 8,192 sprites), --seed."
-    from diffnotes.metrics import SHIPPED_SPRITE_JUDGE, save_captioned_judge, train_captioned_judge
+    from diffnotes.metrics import SHIPPED_SPRITE_JUDGE, captioned_judge_trainer
     from diffnotes.checkpoint import read_config
     start = time.time()
-    net = train_captioned_judge(seed=args.seed)
+    run = captioned_judge_trainer(seed=args.seed).fit()
     wall = time.time() - start
     dst = ROOT / "diffnotes" / "pretrained" / SHIPPED_SPRITE_JUDGE
-    if dst.exists(): shutil.rmtree(dst)
-    save_captioned_judge(net, dst, seed=args.seed)
+    ship_run(run, dst)
     config = read_config(dst)
     update_manifest(SHIPPED_SPRITE_JUDGE, {"command": f"python tools/make_pretrained.py {SHIPPED_SPRITE_JUDGE} --seed {args.seed}",
                                            "seed": args.seed, "wall_seconds": round(wall, 1), "steps": 600, "machine": machine(),
