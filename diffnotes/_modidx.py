@@ -681,5 +681,6 @@ d = { 'settings': { 'branch': 'main',
                                'diffnotes.viz.save_gif': ('viz.html#save_gif', 'diffnotes/viz.py'),
                                'diffnotes.viz.scatter_clouds': ('viz.html#scatter_clouds', 'diffnotes/viz.py'),
                                'diffnotes.viz.scatter_panels': ('viz.html#scatter_panels', 'diffnotes/viz.py'),
+                               'diffnotes.viz.show_grid': ('viz.html#show_grid', 'diffnotes/viz.py'),
                                'diffnotes.viz.show_images': ('viz.html#show_images', 'diffnotes/viz.py'),
                                'diffnotes.viz.to_numpy': ('viz.html#to_numpy', 'diffnotes/viz.py')}}}

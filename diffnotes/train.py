@@ -16,7 +16,7 @@ from fastcore.basics import patch
 
 from .hardware import atomic_path, check_precision, device_of, in_precision, resolve_device, resolve_precision
 from .noise import PREDICTIONS, Schedule
-from .viz import progress_bar, show_images, plot_loss
+from .viz import progress_bar, show_grid, plot_loss
 
 # %% auto #0
 __all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'SAMPLING_KEYS', 'diffusion_loss', 'DiffusionObjective',
@@ -389,7 +389,7 @@ def sample_grid(self: Trainer, n: int = 32, title: str = "", seed: int = 0):
     ctx = None if self.context is None else self.context[:n].to(self.accelerator.device)
     imgs = self.sample_fn(self.average, self.schedule, n, tuple(self.x.shape[1:]), seed, ctx, prediction=self.objective.prediction)
     if self.show or self.out:
-        fig = show_images(imgs, ncols=16 if n >= 32 else 8, size=0.7, suptitle=f"Samples from the EMA weights, {title or f'step {self.step}'}")
+        fig = show_grid(imgs, nrow=16 if n >= 32 else 8, size=0.7, suptitle=f"Samples from the {'EMA' if self.ema else 'trained'} weights, {title or f'step {self.step}'}")
         if self.out:
             self.out.mkdir(parents=True, exist_ok=True)
             with atomic_path(self.out / f"samples-step{self.step:06d}.png") as tmp: fig.savefig(tmp, dpi=100, bbox_inches="tight")

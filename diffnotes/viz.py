@@ -14,7 +14,7 @@ from tqdm.std import tqdm as _std_tqdm
 
 # %% auto #0
 __all__ = ['to_numpy', 'progress_bar', 'moving_average', 'plot_loss', 'scatter_clouds', 'scatter_panels', 'show_images',
-           'image_slider', 'image_chooser', 'save_gif']
+           'show_grid', 'image_slider', 'image_chooser', 'save_gif']
 
 # %% ../nbs/90_viz.ipynb #f128291f
 def to_numpy(x) -> np.ndarray:
@@ -123,6 +123,20 @@ def show_images(images, titles=None, ncols: int = 8, size: float = 1.3, suptitle
     for i, (ax, img) in enumerate(zip(axs.flat, images)):
         ax.imshow(_as_displayable(img), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
         if titles is not None: ax.set_title(str(titles[i]), fontsize=8)
+    if suptitle: fig.suptitle(suptitle)
+    return fig
+
+# %% ../nbs/90_viz.ipynb #c41df68a
+def show_grid(images: torch.Tensor, nrow: int = 16, size: float = 0.7, suptitle: str | None = None):
+    "A batch (n, c, h, w) in [-1, 1] tiled into one picture (`to_pil`: `nrow` per row, 1-pixel gaps) on a single axes, each image about `size` inches wide; returns the figure."
+    from diffnotes.data import to_pil
+    if not isinstance(images, torch.Tensor) or images.ndim != 4 or images.shape[1] not in (1, 3):
+        raise ValueError(f"images must be a tensor (n, 1 or 3, h, w), got {tuple(getattr(images, 'shape', ()))}")
+    picture = np.asarray(to_pil(images.float().clamp(-1, 1), nrow=nrow))
+    cols = min(nrow, len(images)); rows = math.ceil(len(images) / cols)
+    fig, ax = plt.subplots(figsize=(size * cols, size * rows + (0.4 if suptitle else 0)), layout="constrained")
+    ax.imshow(picture, cmap="gray" if picture.ndim == 2 else None, vmin=0, vmax=255, interpolation="nearest")
+    ax.set_axis_off()
     if suptitle: fig.suptitle(suptitle)
     return fig
 
