@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_cli.ipynb #a56ba98f
 from __future__ import annotations
-import argparse, contextlib, errno, io, math, os, shlex, signal, sys, tempfile, time
+import argparse, contextlib, errno, io, math, os, re, shlex, signal, sys, tempfile, time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +20,8 @@ from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, loa
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
-from .sampling import DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, default_sampling, grid_sampler, sample_checkpoint, sampling_defaults
+from .sampling import (DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, check_sampling_options, default_sampling, grid_sampler, sample_checkpoint,
+                                sampling_defaults)
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
@@ -33,13 +34,14 @@ from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2
                                      clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
 
 # %% auto #0
-__all__ = ['MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'OBJECTIVES', 'IMAGE_SUFFIXES',
-           'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'usage_error', 'shipped_of_kind',
-           'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side', 'check_scale', 'add_toy_command',
-           'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler', 'build_trainer', 'run_train',
-           'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample', 'add_generate_command',
-           'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint', 'reproducible_models', 'this_machine',
-           'deterministic_fp32', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main', 'run_cli']
+__all__ = ['LIBRARY_OPTIONS', 'MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'OBJECTIVES',
+           'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'as_option',
+           'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side',
+           'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler',
+           'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
+           'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
+           'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
+           'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -48,6 +50,13 @@ def positive_int(text: str) -> int:
     except ValueError: raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1: raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
+
+LIBRARY_OPTIONS = ("guidance_rescale", "guidance", "eta", "spacing", "clip", "steps", "sampler")   # library arguments that are options of the same name
+
+def as_option(message: str) -> str:
+    "A library error about one of `LIBRARY_OPTIONS`, named as the option that sets it: 'guidance_rescale must ...' -> '--guidance-rescale must ...'."
+    m = re.match(r"[a-z_]+", message)
+    return f"--{m.group(0).replace('_', '-')}{message[m.end():]}" if m and m.group(0) in LIBRARY_OPTIONS else message
 
 def usage_error(command: str, message: str):
     "Report a bad argument the way argparse does: `diffnotes COMMAND: error: message` on stderr, exit status 2."
@@ -569,8 +578,6 @@ def run_sample(args) -> torch.Tensor:
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         device = resolve_device(args.device, "--device")
-        for option in ("--guidance", "--guidance-rescale", "--eta", "--clip"):
-            if (value := getattr(args, option[2:].replace("-", "_"))) is not None: finite(option, value)
         loaded = load_checkpoint(args.ckpt, device=device)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
         if loaded.config.get("extra", {}).get("context", {}).get("kind") == "words":
@@ -579,8 +586,6 @@ def run_sample(args) -> torch.Tensor:
         if T is not None and args.steps is not None and args.steps > T: raise ValueError(f"--steps must be at most {T} (the model's train timesteps), got {args.steps}")
         defaults = sampling_defaults(loaded, args.sampler)        # what the checkpoint records, for all that the options leave out (chapter 05a)
         args.sampler, row = defaults.sampler, SAMPLERS[defaults.sampler]
-        if args.spacing and args.spacing not in row.spacings: raise ValueError(f"--spacing {args.spacing} does not apply to {args.sampler}, which takes {', '.join(row.spacings)}")
-        if args.eta and not row.uses_eta: raise ValueError(f"--eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {args.sampler}")
         spec = loaded.config.get("extra", {}).get("context") or {}
         every_label = spec.get("kind") == "labels" and args.label is None and args.context is None   # a class-conditional model: each class in turn
         if every_label: args.label = ",".join(str(k) for k in range(len(spec["names"])))
@@ -589,15 +594,13 @@ def run_sample(args) -> torch.Tensor:
         if guidance is not None and ctx is None:
             if getattr(loaded.model, "context_dim", None) is None: raise ValueError("--guidance does not apply to this model, which was trained without context")
             raise ValueError("--guidance needs --context for this model (classifier-free guidance compares the conditional and the null context)")
-        if guidance is not None and guidance < 0: raise ValueError(f"--guidance must be >= 0 (1 = the conditional model alone), got {guidance:g}")
-        if not 0 <= args.guidance_rescale <= 1: raise ValueError(f"--guidance-rescale must lie in [0, 1], got {args.guidance_rescale}")
-        if args.clip is not None and args.clip <= 0: raise ValueError(f"--clip must be > 0, got {args.clip}")
+        check_sampling_options(args.sampler, args.eta, args.spacing, guidance, args.guidance_rescale, args.clip)   # the library's checks, before any work
         if ctx is not None and not torch.isfinite(ctx).all(): raise ValueError(f"--context must hold finite numbers, got {args.context!r}")
         nrow = len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n))   # a row per round of labels
         pixels = loaded.shape if loaded.decode is None else tuple(loaded.decode(torch.zeros(1, *loaded.shape, device=loaded.device)).shape[1:])
         check_scale(args.scale, grid_side(args.n, pixels, nrow))
-        kw = dict(eta=args.eta, spacing=args.spacing or defaults.spacing, clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale if guidance is not None else 0.0)
-    except (ValueError, FileNotFoundError) as e: usage_error("sample", str(e))
+        kw = dict(eta=args.eta, spacing=args.spacing or defaults.spacing, clip=args.clip, guidance=guidance, guidance_rescale=args.guidance_rescale)
+    except (ValueError, FileNotFoundError) as e: usage_error("sample", as_option(str(e)))
     bs = args.batch_size or default_batch_size(loaded.shape)
     starts = range(0, args.n, bs)
     precision, reason = _cli_precision(args.precision, loaded, row, min(bs, args.n), ctx, announce=None if args.quiet else lambda line: print(line, flush=True))
@@ -611,7 +614,7 @@ def run_sample(args) -> torch.Tensor:
             x_T = torch.randn(min(bs, args.n - i), *loaded.shape, generator=g)
             try: x = sample_checkpoint(loaded, x_T, args.sampler, args.steps, generator=g, progress=not args.quiet and len(starts) == 1,
                                        context=None if ctx is None else ctx[i:i + len(x_T)], **kw).clamp(-1, 1).cpu()
-            except ValueError as e: usage_error("sample", str(e))
+            except ValueError as e: usage_error("sample", as_option(str(e)))
             if store is not None: store[i:i + len(x)] = x.numpy()
             kept.append(x)
     x = torch.cat(kept)

@@ -15,7 +15,7 @@ from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'check_sampling_options', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -199,14 +199,25 @@ add_sampler(Sampler("ddpm", _run_ddpm, SPACINGS, "leading", None, stochastic=Tru
 add_sampler(Sampler("ddim", _run_ddim, SPACINGS, "leading", 50, uses_eta=True, summary="DDIM: deterministic at eta = 0, DDPM's noise at eta = 1"))
 
 # %% ../nbs/05_sampling.ipynb #3214abe8
-def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T, guidance=None, context=None):
-    if not isinstance(eta, (int, float)) or not math.isfinite(eta) or eta < 0: raise ValueError(f"eta must be a finite number >= 0, got {eta}")
-    if guidance is not None and (not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
-        raise ValueError(f"guidance must be None or a finite number >= 0 (1 = the conditional model alone), got {guidance}")
-    if eta > 0 and not row.uses_eta:
-        raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}; sampler {row.name!r} does not take it")
+def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+def check_sampling_options(sampler: str | None = None, eta: float = 0.0, spacing: str | None = None, guidance: float | None = None,
+                           guidance_rescale: float = 0.0, clip: float | None = None) -> Sampler:
+    "The row of `sampler` (None: ddim), after checking the options `sample` takes with it; a ValueError names the first bad one. The command line calls it before any work."
+    row = _row(sampler or "ddim")
+    if not _number(eta) or eta < 0: raise ValueError(f"eta must be a finite number >= 0, got {eta}")
+    if eta > 0 and not row.uses_eta: raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {row.name}")
+    if spacing is not None and spacing not in row.spacings: raise ValueError(f"spacing must be one of {row.spacings} for sampler {row.name!r}, got {spacing!r}")
+    if guidance is not None and (not _number(guidance) or guidance < 0):
+        raise ValueError(f"guidance must be a finite number >= 0 or None (1 = the conditional model alone), got {guidance}")
+    if not _number(guidance_rescale) or not 0 <= guidance_rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {guidance_rescale}")
+    if guidance_rescale and guidance is None: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
+    if clip is not None and (not _number(clip) or clip <= 0): raise ValueError(f"clip must be None or a number > 0, got {clip}")
+    return row
+
+def _check_sample_args(row: Sampler, eta, spacing, prediction, variance, x_T, guidance=None, context=None, guidance_rescale=0.0, clip=None):
+    check_sampling_options(row.name, eta, spacing, guidance, guidance_rescale, clip)
     if variance not in VARIANCES: raise ValueError(f"variance must be one of {VARIANCES}, got {variance!r}")
-    if spacing not in row.spacings: raise ValueError(f"spacing must be one of {row.spacings} for sampler {row.name!r}, got {spacing!r}")
     if prediction not in row.predictions:
         fits = [r.name for r in SAMPLERS.values() if prediction in r.predictions]
         raise ValueError(f"sampler {row.name!r} samples models that predict {' or '.join(row.predictions)}, not {prediction!r}"
@@ -279,7 +290,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
     if isinstance(start_step, bool) or not isinstance(start_step, int) or start_step < 0: raise ValueError(f"start_step must be an int >= 0, got {start_step!r}")
     if on_step is not None and not callable(on_step): raise TypeError(f"on_step must be a function on_step(x, i, renoise) or None, got {type(on_step).__name__}")
     spacing = spacing or row.default_spacing
-    _check_sample_args(row, eta, spacing, prediction, variance, x_T, guidance, context)
+    _check_sample_args(row, eta, spacing, prediction, variance, x_T, guidance, context, guidance_rescale, clip)
     steps = row.steps_for(getattr(schedule, "T", None)) if steps is None else steps
     if context is not None and context.ndim == 1: context = context.expand(len(x_T), -1)   # one context for the whole batch
     if isinstance(model, torch.nn.Module):                      # noise and context drawn on the CPU run where the model is
@@ -289,7 +300,6 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
         x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     if guidance is not None: net = Guided(net, guidance, guidance_rescale)                 # guidance is a wrapper around the network
-    elif guidance_rescale: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
     call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context)
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates,
