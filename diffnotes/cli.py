@@ -36,7 +36,7 @@ from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2
 # %% auto #0
 __all__ = ['LIBRARY_OPTIONS', 'MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'OBJECTIVES',
            'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'as_option',
-           'usage_error', 'shipped_of_kind', 'add_device_option', 'finite', 'save_picture', 'npy_writer', 'grid_side',
+           'usage_error', 'shipped_of_kind', 'add_device_option', 'save_picture', 'npy_writer', 'grid_side',
            'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler',
            'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
            'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
@@ -72,11 +72,6 @@ def add_device_option(p):
     "The `--device` option that `train`, `sample`, `generate`, `edit` and `reproduce` share."
     p.add_argument("--device", default="auto", help="where the networks run: auto (default: CUDA, then Apple's MPS, then the CPU; the environment variable "
                    "DIFFNOTES_DEVICE overrides it), cpu, cuda, cuda:N or mps")
-
-def finite(option: str, value: float) -> float:
-    "`value` if it is a finite number, else a ValueError naming `option` (argparse's float() accepts nan and inf; the range checks come after)."
-    if not math.isfinite(value): raise ValueError(f"{option} must be a finite number, got {value:g}")
-    return value
 
 def _writable(path: Path, option: str):
     "Refuse, before any work, an output whose nearest existing folder cannot be written to (read-only, or not ours)."
@@ -656,18 +651,14 @@ def run_generate(args) -> torch.Tensor:
         for p in args.prompts:
             if not p.strip(): raise ValueError("a prompt is empty; give words, e.g. \"a big red circle on the left\"")
         if args.n < 1: raise ValueError(f"--n must be a positive integer (images per prompt), got {args.n}")
-        if args.steps is not None and args.steps < 1: raise ValueError(f"--steps must be a positive integer, got {args.steps}")
-        if args.guidance is not None and finite("--guidance", args.guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {args.guidance:g}")
         device = resolve_device(args.device, "--device")
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None
         pipe = load_pipeline(args.ckpt, device=device)
         check_scale(args.scale, grid_side(len(args.prompts) * args.n, (3, pipe.vae.image_size, pipe.vae.image_size), args.n if args.n <= 16 else math.ceil(math.sqrt(len(args.prompts) * args.n))))
-        args.steps = pipe.defaults.steps if args.steps is None else args.steps            # the checkpoint's recorded sampling (chapter 05a)
-        args.guidance = pipe.defaults.guidance if args.guidance is None else args.guidance
-        if args.steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {args.steps}")
+        args.steps, args.guidance = pipe.run_settings(args.steps, args.guidance)           # checked; None: the checkpoint's recorded sampling (chapter 05a)
         pipe.check_prompts(args.prompts)
-    except (ValueError, FileNotFoundError) as e: usage_error("generate", str(e))
+    except (ValueError, FileNotFoundError) as e: usage_error("generate", as_option(str(e)))
     prompts = [p for p in args.prompts for _ in range(args.n)]
     z = torch.randn(len(prompts), *pipe.latent_shape, generator=torch.Generator().manual_seed(args.seed))
     starts = range(0, len(prompts), GENERATE_BATCH)
@@ -730,7 +721,6 @@ def _edit_args(args) -> dict:
     strength = args.strength if args.strength is not None else (1.0 if args.mask is not None else DEFAULT_STRENGTH)
     if not 0 < strength <= 1: raise ValueError(f"--strength must be in (0, 1] (1 = start from pure noise), got {strength:g}")
     guidance = args.guidance if args.guidance is not None else (1.0 if args.invert is not None else None)   # None: the pipeline's recorded scale
-    if guidance is not None and finite("--guidance", guidance) < 0: raise ValueError(f"--guidance must be >= 0 (1 = the prompt alone, no guidance), got {guidance:g}")
     device = resolve_device(args.device, "--device")
     for text, option in ((args.prompt, "--prompt"), (args.invert, "--invert")):
         if text is not None and not text.strip(): raise ValueError(f"{option} is empty; give words, e.g. \"a big red circle on the left\"")
@@ -742,9 +732,7 @@ def _edit_args(args) -> dict:
     if mask is not None and mask.size != picture.size:
         raise ValueError(f"--mask is {mask.size[0]}x{mask.size[1]} but --image is {picture.size[0]}x{picture.size[1]}; the mask must have the picture's size")
     pipe = load_pipeline(args.ckpt, device=device)
-    steps = args.steps or (INVERT_STEPS if args.invert is not None else pipe.defaults.steps)
-    guidance = pipe.defaults.guidance if guidance is None else guidance
-    if steps > pipe.schedule.T: raise ValueError(f"--steps must be at most {pipe.schedule.T} (the model's train timesteps), got {steps}")
+    steps, guidance = pipe.run_settings(args.steps or (INVERT_STEPS if args.invert is not None else None), guidance)   # checked; None: the recorded defaults
     pipe.check_prompts([args.prompt] + ([args.invert] if args.invert is not None else []))
     size = pipe.vae.image_size
     check_scale(args.scale, size)
@@ -755,7 +743,7 @@ def _edit_args(args) -> dict:
 def run_edit(args) -> torch.Tensor:
     "The `diffnotes edit` command: check the picture, mask and options (one line each on error, exit 2), then run chapter 10's `img2img`, `inpaint` or `edit` and write the result."
     try: a = _edit_args(args)
-    except (ValueError, FileNotFoundError) as e: usage_error("edit", str(e))
+    except (ValueError, FileNotFoundError) as e: usage_error("edit", as_option(str(e)))
     pipe, x, progress = a["pipe"], a["x"], not args.quiet
     if args.invert is not None:
         y = pipe.edit(x, args.invert, args.prompt, steps=a["steps"], guidance=a["guidance"], output="pt", progress=progress)

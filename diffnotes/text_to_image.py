@@ -319,7 +319,8 @@ class Pipeline:
         steps, guidance = (self.defaults.steps if steps is None else steps), (self.defaults.guidance if guidance is None else guidance)
         if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= self.schedule.T:
             raise ValueError(f"steps must be an int in [1, {self.schedule.T}] (the model's train timesteps), got {steps!r}")
-        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not guidance >= 0: raise ValueError(f"guidance must be a number >= 0, got {guidance!r}")
+        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not 0 <= guidance < math.inf:
+            raise ValueError(f"guidance must be a finite number >= 0 (1 = the prompt alone, no guidance), got {guidance!r}")
         return steps, float(guidance)
 
     def check_prompts(self, prompts) -> list[str]:
