@@ -338,6 +338,8 @@ def add_train_command(subparsers):
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
     p.add_argument("--size", type=positive_int, default=None, help="for `images`: the side S of the S x S images they are centre-cropped and resized to (a multiple of 4)")
     p.add_argument("--channels", type=int, choices=(1, 3), default=None, help="for `images`: 1 (grey) or 3 (colour, default)")
+    p.add_argument("--grid", type=int, default=None, metavar="N", help="how many samples the grid drawn at the end of a denoiser's run shows, saved as "
+                   "samples-stepNNNNNN.png in --out (default 64; 0: no grid, for a run whose pictures you do not need)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_train)
     return p
@@ -384,6 +386,8 @@ def _check_train_args(args, recipe: TrainRecipe) -> dict:
         if getattr(args, opt) is not None and opt not in recipe.options: usage_error("train", f"--{opt} does not apply to `train {args.what}`")
     if args.minutes is not None and (not math.isfinite(args.minutes) or args.minutes <= 0): usage_error("train", f"--minutes must be > 0 (a finite number), got {args.minutes}")
     if not math.isfinite(args.save_every) or args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes (a finite number), got {args.save_every}")
+    if args.grid is not None and recipe.run is not None: usage_error("train", f"--grid does not apply to `train {args.what}`, which is not a denoiser and draws no samples")
+    if args.grid is not None and not 0 <= args.grid <= 1024: usage_error("train", f"--grid must be 0 (no grid) to 1024 samples, got {args.grid}")
     if args.lr is not None and (not math.isfinite(args.lr) or args.lr <= 0): usage_error("train", f"--lr must be > 0 (a finite number), got {args.lr}")
     try: args.device = resolve_device(args.device, "--device")
     except ValueError as e: usage_error("train", str(e))
@@ -466,9 +470,10 @@ def run_train(args) -> Trainer | VAE:
         if trainer.accelerator.is_main_process: print(f"interrupted at step {trainer.step}; saved to {out}; continue with --resume", file=sys.stderr)
         raise SystemExit(128 + caught[0])                  # 130 for SIGINT, 143 for SIGTERM, as a shell reports them
     if trainer.accelerator.is_main_process:
-        if trainer.step > first_step:                      # a finished run resumed with nothing to add keeps its grid
-            if not args.quiet: print(f"drawing 64 samples from the EMA weights for {out}/samples-step{trainer.step:06d}.png ...", flush=True)
-            trainer.sample_grid(n=64, title=f"{args.what}, step {trainer.step}")
+        n = 64 if args.grid is None else args.grid
+        if trainer.step > first_step and n:               # a finished run resumed with nothing to add keeps its grid
+            if not args.quiet: print(f"drawing {n} samples from the EMA weights for {out}/samples-step{trainer.step:06d}.png ...", flush=True)
+            trainer.sample_grid(n=n, title=f"{args.what}, step {trainer.step}")
         print(f"trained {args.what}: {trainer.step} steps in {trainer.precision}, {trainer.seconds:.0f} s of training ({time.time() - start:.0f} s this run); "
               f"final loss {sum(trainer.losses[-50:]) / len(trainer.losses[-50:]):.4f}; checkpoint in {out}")
         print(f"sampling weights (EMA) SHA-256 {tensors_sha256(sampling_weights(run_weights(trainer)))}: a shipped model's manifest gives the same for its command")
