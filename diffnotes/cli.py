@@ -15,8 +15,7 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, load_checkpoint, match_fingerprint, pretrained_manifest,
-                                  pretrained_path, read_config, read_tensors, resolve_checkpoint, run_weights, sampling_weights, shipped_models,
-                                  tensors_sha256)
+                                  pretrained_path, read_config, read_tensors, run_weights, sampling_weights, tensors_sha256)
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule

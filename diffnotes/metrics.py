@@ -39,7 +39,7 @@ class DigitClassifier(nn.Module):
     def features(self, x: torch.Tensor) -> torch.Tensor:
         s = self.image_size
         if x.ndim != 4 or x.shape[1:] != (1, s, s): raise ValueError(f"x must have shape (n, 1, {s}, {s}), got {tuple(x.shape)}")
-        return self.body(x)
+        return self.body(x.to(self.head.weight.device))          # a judge reads images from any device where it lives (the CPU, see below)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor: return self.head(self.features(x))
 
@@ -87,15 +87,15 @@ def digit_classifier_trainer(split: str = "test", steps: int = 600, seed: int = 
     return classifier_trainer(DigitClassifier(image_size=x.shape[-1]), (x, y), steps, lr=2e-3, seed=seed, shift=1, name=f"{data}/{split}")
 
 def train_digit_classifier(split: str = "test", steps: int = 600, seed: int = 0, data: str = "digits") -> DigitClassifier:
-    "A `DigitClassifier` trained by `digit_classifier_trainer`, in eval mode and frozen."
-    return digit_classifier_trainer(split, steps, seed, data).fit().model.eval().requires_grad_(False)
+    "A `DigitClassifier` trained by `digit_classifier_trainer`, in eval mode, frozen and on the CPU, where every judge lives: its numbers do not depend on the device of what it judges."
+    return digit_classifier_trainer(split, steps, seed, data).fit().model.cpu().eval().requires_grad_(False)
 
 SHIPPED_CLASSIFIER = "digit-classifier"
 SHIPPED_CLASSIFIERS = {("digits", "test", 0): SHIPPED_CLASSIFIER, ("mnist_5k", "train", 0): "mnist-classifier"}   # (data, split, seed) -> shipped name
 
 def load_shipped_classifier(name: str = SHIPPED_CLASSIFIER) -> DigitClassifier:
     "A classifier shipped with the package (`digit-classifier`: the digits' test split; `mnist-classifier`: mnist_5k's train split; seed 0, 600 steps), checked against the manifest's SHA-256."
-    return load_checkpoint(name).model.requires_grad_(False)
+    return load_checkpoint(name, device="cpu").model.requires_grad_(False)
 
 def digit_classifier(split: str = "test", seed: int = 0, data: str = "digits") -> DigitClassifier:
     "The judge of `data`: the shipped classifier for its default (digits: test split; mnist_5k: train split; seed 0), otherwise one trained on `split` with `seed`; built once per process."
@@ -107,7 +107,8 @@ def digit_classifier(split: str = "test", seed: int = 0, data: str = "digits") -
 @torch.no_grad()
 def accuracy(clf: DigitClassifier, x: torch.Tensor, y: torch.Tensor) -> float:
     "Fraction of images `x` that `clf` labels `y`."
-    return (clf(x).argmax(1) == y).float().mean().item()
+    out = clf(x)                                              # on the judge's device, the CPU
+    return (out.argmax(1) == y.to(out.device)).float().mean().item()
 
 # %% ../nbs/92_metrics.ipynb #b21a0dce
 def _sqrtm_psd(m: torch.Tensor) -> torch.Tensor:
@@ -207,13 +208,14 @@ class ShapeClassifier(nn.Module):
     def _check(self, x: torch.Tensor):
         s = self.image_size
         if x.ndim != 4 or x.shape[1:] != (3, s, s): raise ValueError(f"x must have shape (n, 3, {s}, {s}), got {tuple(x.shape)}")
+        return x.to(self.body[0].weight.device)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        self._check(x)
+        x = self._check(x)
         return self.body[:-1](x.clamp(-1, 1).amax(1, keepdim=True))
 
     def forward(self, x: torch.Tensor):
-        self._check(x)
+        x = self._check(x)
         out = self.body(x.clamp(-1, 1).amax(1, keepdim=True))
         return out[:, :len(SHAPE_NAMES)], out[:, len(SHAPE_NAMES):]
 
@@ -222,7 +224,7 @@ def train_shape_classifier(steps: int = 400, n: int = 4096, seed: int = 0) -> Sh
     x, a = shapes(n, seed=1000 + seed)
     torch.manual_seed(seed)
     run = classifier_trainer(ShapeClassifier(), (x, a[:, :3].argmax(1), a[:, 7:].argmax(1)), steps, lr=3e-3, seed=seed, name="shapes").fit()
-    return run.model.eval().requires_grad_(False)
+    return run.model.cpu().eval().requires_grad_(False)
 
 _SHAPE_JUDGES: dict = {}
 
@@ -230,6 +232,7 @@ _SHAPE_JUDGES: dict = {}
 def judge_sprites(x: torch.Tensor) -> torch.Tensor:
     "Read each sprite as (shape, colour, size) indices into `SHAPE_NAMES`, `COLOUR_NAMES`, `SIZE_NAMES`; shape (n, 3)."
     if "default" not in _SHAPE_JUDGES: _SHAPE_JUDGES["default"] = train_shape_classifier()
+    x = x.cpu()                                               # where the judge lives, so every column is on one device
     shape_logits, size_logits = _SHAPE_JUDGES["default"](x)
     return torch.stack([shape_logits.argmax(1), dominant_colour(x), size_logits.argmax(1)], dim=1)
 
@@ -256,8 +259,8 @@ def captioned_judge_trainer(steps: int = 600, n: int = 8192, seed: int = 0) -> T
     return classifier_trainer(ShapeClassifier(image_size=32), (x, a[:, 0], a[:, 2]), steps, lr=3e-3, seed=seed, name="captioned_sprites")
 
 def train_captioned_judge(steps: int = 600, n: int = 8192, seed: int = 0) -> ShapeClassifier:
-    "A judge of captioned sprites trained by `captioned_judge_trainer`, in eval mode and frozen."
-    return captioned_judge_trainer(steps, n, seed).fit().model.eval().requires_grad_(False)
+    "A judge of captioned sprites trained by `captioned_judge_trainer`, in eval mode, frozen and on the CPU."
+    return captioned_judge_trainer(steps, n, seed).fit().model.cpu().eval().requires_grad_(False)
 
 SHIPPED_SPRITE_JUDGE = "sprite-judge"     # `train_captioned_judge()` with its defaults, shipped (tools/make_pretrained.py)
 
@@ -265,13 +268,14 @@ def captioned_judge() -> ShapeClassifier:
     "The judge of captioned sprites: the shipped `sprite-judge` (checked against the manifest's SHA-256; a damaged file is an error), or, in a package without it, `train_captioned_judge()` once per process (about 20 s)."
     if "captioned" not in _SHAPE_JUDGES:
         shipped = SHIPPED_SPRITE_JUDGE in pretrained_manifest()
-        _SHAPE_JUDGES["captioned"] = load_checkpoint(SHIPPED_SPRITE_JUDGE).model.requires_grad_(False) if shipped else train_captioned_judge()
+        _SHAPE_JUDGES["captioned"] = load_checkpoint(SHIPPED_SPRITE_JUDGE, device="cpu").model.requires_grad_(False) if shipped else train_captioned_judge()
     return _SHAPE_JUDGES["captioned"]
 
 # %% ../nbs/92_metrics.ipynb #9c2d9042
 @torch.no_grad()
 def judge_captioned(x: torch.Tensor) -> torch.Tensor:
     "Read each 32x32 sprite as (shape, colour, size, position) indices, the columns of `captioned_sprites`' attributes; shape (n, 4)."
+    x = x.cpu()                                               # where the judge lives
     shape_logits, size_logits = captioned_judge()(x)
     return torch.stack([shape_logits.argmax(1), dominant_colour(x), size_logits.argmax(1), sprite_position(x)], dim=1)
 
@@ -289,6 +293,7 @@ def captioned_accuracy(x: torch.Tensor, attributes: torch.Tensor) -> dict:
 @torch.no_grad()
 def captioned_features(x: torch.Tensor) -> torch.Tensor:
     "Features of 32x32 sprites for a Fréchet distance: the judge's 64 brightness features and the mean lit colour (3 numbers, scaled by 10 to weigh in)."
+    x = x.cpu()                                               # where the judge lives
     return torch.cat([captioned_judge().features(x.clamp(-1, 1)), 10 * mean_colour(x)], dim=1)
 
 def captioned_fd(samples: torch.Tensor, reference: torch.Tensor) -> float:

@@ -15,7 +15,7 @@ from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'check_sampling_options', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'check_guidance', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'check_sampling_options', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
@@ -83,16 +83,21 @@ def ddim_step(schedule: Schedule, model_output: torch.Tensor, x_t: torch.Tensor,
     return x
 
 # %% ../nbs/05_sampling.ipynb #1c137412
+def check_guidance(guidance: float | None, rescale: float = 0.0):
+    "Raise a ValueError unless `guidance` is None or a finite number >= 0 and `rescale` lies in [0, 1], and is 0 without a guidance scale."
+    if guidance is not None and (isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
+        raise ValueError(f"guidance must be a finite number >= 0 or None (1 = the conditional model alone), got {guidance}")
+    if isinstance(rescale, bool) or not isinstance(rescale, (int, float)) or not 0 <= rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {rescale}")
+    if rescale and guidance is None: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
+
 def guided_output(model, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None, guidance: float | None = None,
                   rescale: float = 0.0) -> torch.Tensor:
     "The model's output; with `guidance` w, classifier-free guidance $o_u + w\\,(o_c - o_u)$, both passes batched in one call (null context = zeros); `rescale` $\\phi$ blends in the guided output rescaled to the conditional output's per-sample std (chapter 07)."
-    if not 0 <= rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {rescale}")
+    check_guidance(guidance, rescale)
     if context is None:
         if guidance is not None: raise ValueError("guidance needs a context (the conditional pass); got context=None")
         return model(x, t)
-    if guidance is None:
-        if rescale: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
-        return model(x, t, context)
+    if guidance is None: return model(x, t, context)
     out_u, out_c = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(context), context])).chunk(2)
     out = out_u + guidance * (out_c - out_u)
     if rescale:
@@ -105,9 +110,8 @@ class Guided(torch.nn.Module):
     "Conditional denoiser `model` under classifier-free guidance with scale `guidance` (and `rescale`), as a denoiser: `Guided(model, w)(x, t, context)` is `guided_output(model, x, t, context, w, rescale)`."
     def __init__(self, model, guidance: float, rescale: float = 0.0):
         super().__init__()
-        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0:
-            raise ValueError(f"guidance must be a finite number >= 0 (1 = the conditional model alone), got {guidance!r}")
-        if not 0 <= rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {rescale}")
+        if guidance is None: raise ValueError("Guided needs a guidance scale (1 = the conditional model alone), got None")
+        check_guidance(guidance, rescale)
         self.model, self.guidance, self.rescale = model, float(guidance), rescale
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
@@ -208,10 +212,7 @@ def check_sampling_options(sampler: str | None = None, eta: float = 0.0, spacing
     if not _number(eta) or eta < 0: raise ValueError(f"eta must be a finite number >= 0, got {eta}")
     if eta > 0 and not row.uses_eta: raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {row.name}")
     if spacing is not None and spacing not in row.spacings: raise ValueError(f"spacing must be one of {row.spacings} for sampler {row.name!r}, got {spacing!r}")
-    if guidance is not None and (not _number(guidance) or guidance < 0):
-        raise ValueError(f"guidance must be a finite number >= 0 or None (1 = the conditional model alone), got {guidance}")
-    if not _number(guidance_rescale) or not 0 <= guidance_rescale <= 1: raise ValueError(f"guidance_rescale must lie in [0, 1], got {guidance_rescale}")
-    if guidance_rescale and guidance is None: raise ValueError("guidance_rescale needs a guidance scale; got guidance=None")
+    check_guidance(guidance, guidance_rescale)
     if clip is not None and (not _number(clip) or clip <= 0): raise ValueError(f"clip must be None or a number > 0, got {clip}")
     return row
 

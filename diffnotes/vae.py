@@ -4,8 +4,6 @@
 
 # %% ../nbs/06_latent.ipynb #a2feb4de
 from __future__ import annotations
-import math, time
-from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
