@@ -26,9 +26,9 @@ __all__ = ['CHECKPOINT_FORMAT', 'CONFIG_KEYS', 'SAFETENSORS_NAME', 'MODEL_CLASSE
            'register_model_class', 'register_schedule_class', 'register_objective_class', 'checked_kwargs',
            'model_config', 'build_model', 'load_weights', 'schedule_config', 'schedule_from_config',
            'check_model_matches', 'objective_config', 'objective_from_config', 'run_config', 'run_weights',
-           'Checkpointing', 'pretrained_manifest', 'checkpoint_kind', 'shipped_models', 'pretrained_path',
-           'resolve_checkpoint', 'latent_reference', 'LoadedModel', 'load_checkpoint', 'sampling_weights',
-           'slim_checkpoint', 'match_fingerprint']
+           'Checkpointing', 'pretrained_manifest', 'context_spec', 'checkpoint_kind', 'shipped_models',
+           'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'denoiser_extra', 'LoadedModel',
+           'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
 
 # %% ../nbs/04a_checkpoints.ipynb #82d9ea7a
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
@@ -149,10 +149,16 @@ def model_config(model: nn.Module) -> dict:
     "What a checkpoint records to rebuild `model`: its class, the module defining it, and its constructor arguments (`model.config`)."
     return {"model_class": type(model).__name__, "model_module": type(model).__module__, "model": model.config}
 
+def _upgraded(cls: type, kwargs, path="") -> dict:
+    "A checkpoint's constructor arguments for `cls` as today's class takes them: through the class's own `upgrade_config`, if it has one (chapter 03's U-Net drops what the process now owns)."
+    if not isinstance(kwargs, dict) or not hasattr(cls, "upgrade_config"): return kwargs
+    try: return cls.upgrade_config(kwargs)
+    except (TypeError, ValueError, KeyError) as e: raise ValueError(f"checkpoint {path}: {e}") from None
+
 def build_model(config: dict, path="") -> nn.Module:
     "A new model of the registered class and the constructor arguments recorded in a checkpoint's `config` (unknown arguments refused)."
     cls = _registered(MODEL_CLASSES, "model", config.get("model_class"), config.get("model_module"), path)
-    try: return cls(**checked_kwargs(cls, config.get("model", {}), f"{cls.__name__} model", path))
+    try: return cls(**checked_kwargs(cls, _upgraded(cls, config.get("model", {}), path), f"{cls.__name__} model", path))
     except (TypeError, RuntimeError) as e: raise ValueError(f"checkpoint {path}: its {cls.__name__} arguments are invalid: {e}") from None
 
 def load_weights(model: nn.Module, tensors, prefix: str) -> nn.Module:
@@ -197,7 +203,7 @@ def check_model_matches(model: nn.Module, config: dict, path=""):
     if cls != config["model_class"]:
         raise ValueError(f"checkpoint {path} holds a {config['model_class']}, not a {cls}")
     defaults = json.loads(json.dumps({k: v for k, v in _constructor_defaults(type(model)).items() if k in getattr(model, "config", {})}))
-    saved, given = {**defaults, **config["model"]}, json.loads(json.dumps(getattr(model, "config", {})))
+    saved, given = {**defaults, **_upgraded(type(model), config["model"], path)}, json.loads(json.dumps(getattr(model, "config", {})))
     if saved != given: raise ValueError(f"checkpoint {path} does not match the model: {_config_diff(saved, given)}")
 
 register_model_class(UNet)
@@ -321,9 +327,13 @@ def pretrained_manifest() -> dict:
     from importlib.resources import files
     return json.loads(files("diffnotes").joinpath("pretrained/manifest.json").read_text())
 
+def context_spec(config: dict) -> dict | None:
+    "The context a checkpoint's model takes, as its `config` (or `Trainer` keyword arguments) records it under `extra.context`: {'kind': 'labels' | 'attributes' | 'words', ...}, or None."
+    return (config.get("extra") or {}).get("context")
+
 def checkpoint_kind(config: dict) -> str:
     "What a checkpoint holds, as the manifest records it: 'text-to-image', 'denoiser', or else its model class (a VAE, a CLIP, a judge)."
-    if config.get("extra", {}).get("context", {}).get("kind") == "words": return "text-to-image"
+    if (context_spec(config) or {}).get("kind") == "words": return "text-to-image"
     return "denoiser" if "schedule" in config else config.get("model_class", "unknown")
 
 def shipped_models() -> list[str]:
@@ -354,6 +364,10 @@ def latent_reference(ckpt) -> dict:
     name = str(ckpt) if not Path(ckpt).is_dir() else str(path.resolve())
     return {"vae": name, "sha256": read_config(path)["sha256"]["weights"]}
 
+def denoiser_extra(context: dict | None = None, vae=None) -> dict:
+    "What a denoiser's checkpoint records besides its run (`Trainer(extra=...)`): the `context` it takes (chapter 07's specs), and for a latent model its autoencoder `vae` (a checkpoint name or folder, `latent_reference`)."
+    return {**({"latent": latent_reference(vae)} if vae is not None else {}), **({"context": context} if context is not None else {})}
+
 # %% ../nbs/04a_checkpoints.ipynb #9a65018e
 PREDICTION_TYPES = ("eps", "x0", "v", "velocity")   # what a checkpoint may say its denoiser predicts (velocity: a flow model, chapter 08)
 
@@ -372,7 +386,7 @@ class LoadedModel:
     @property
     def context(self) -> dict | None:
         "What the model takes as context, as its checkpoint records it: {'kind': 'labels' | 'attributes' | 'words', ...}, or None."
-        return self.config.get("extra", {}).get("context")
+        return context_spec(self.config)
 
     def to(self, device) -> "LoadedModel":
         "Move the model (and a latent model's decoder) to `device` ('cpu', 'cuda', 'mps', 'auto'); returns self, as `nn.Module.to` does."

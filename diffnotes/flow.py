@@ -14,14 +14,14 @@ from .checkpoint import register_objective_class, register_schedule_class
 from .noise import Schedule
 from .sampling import SAMPLERS, SCALES, Sampler, _first_step, add_sampler, relative_error, timesteps
 from .toy import ToyMLP
-from .unet import check_continuous_time
+from .unet import check_time_input
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['VELOCITY', 'SIGMA_SAMPLINGS', 'flow_path', 'velocity_target', 'draw_sigmas', 'FlowObjective', 'FlowMLP',
-           'shift_sigmas', 'FlowSchedule', 'flow_euler', 'GaussianVelocity', 'diffusers_flow_sample',
-           'diffusers_flow_sigmas', 'flow_multiscale_errors', 'flow_sigma', 'ddim_sigmas', 'eps_as_velocity',
-           'ddim_via_flow']
+__all__ = ['VELOCITY', 'SIGMA_SAMPLINGS', 'FLOW_TIME_SCALE', 'check_flow_time', 'flow_path', 'velocity_target', 'draw_sigmas',
+           'FlowObjective', 'FlowMLP', 'shift_sigmas', 'FlowSchedule', 'flow_euler', 'GaussianVelocity',
+           'diffusers_flow_sample', 'diffusers_flow_sigmas', 'flow_multiscale_errors', 'flow_sigma', 'ddim_sigmas',
+           'eps_as_velocity', 'ddim_via_flow']
 
 # %% ../nbs/08_flow.ipynb #6069ac56
 VELOCITY = "velocity"   # what a flow model predicts: the prediction type its checkpoint records
@@ -30,10 +30,19 @@ def _per_example(sigma: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     "A (batch,) tensor of times shaped to broadcast against `x` (batch, ...)."
     return sigma.to(x.dtype).view(-1, *([1] * (x.ndim - 1)))
 
+def check_flow_time(sigma, batch: int | None = None):
+    "Raise a clear error unless `sigma` is a float tensor of shape (`batch`,) with values in [0, 1]: the times of a flow."
+    if not isinstance(sigma, torch.Tensor) or not sigma.is_floating_point():
+        raise TypeError(f"sigma must be a float tensor of flow times in [0, 1], got {getattr(sigma, 'dtype', type(sigma).__name__)}")
+    if sigma.ndim != 1 or (batch is not None and len(sigma) != batch):
+        raise ValueError(f"sigma must have shape ({batch if batch is not None else 'batch'},), one time per example, got {tuple(sigma.shape)}")
+    if len(sigma) and (float(sigma.min()) < 0 or float(sigma.max()) > 1):
+        raise ValueError(f"sigma must lie in [0, 1], got values in {float(sigma.min()):g}..{float(sigma.max()):g}")
+
 def flow_path(x0: torch.Tensor, noise: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     "The point at noise level `sigma` (batch,) on the straight path from `x0` to `noise`: $(1-\\sigma)x_0 + \\sigma\\epsilon$."
     if noise.shape != x0.shape: raise ValueError(f"noise must have the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
-    check_continuous_time(sigma, len(x0))
+    check_flow_time(sigma, len(x0))
     s = _per_example(sigma, x0)
     return (1 - s) * x0 + s * noise
 
@@ -66,25 +75,27 @@ class FlowObjective:
         return draw_sigmas(len(x0), self.sigma_sampling, generator), torch.randn(x0.shape, generator=generator)
 
     def loss(self, model, x0: torch.Tensor, sigma: torch.Tensor, noise: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
-        x = flow_path(x0, noise, sigma)
-        out = model(x, sigma) if context is None else model(x, sigma, context)
+        x, time = flow_path(x0, noise, sigma), self.schedule.model_time(sigma)
+        out = model(x, time) if context is None else model(x, time, context)
         return F.mse_loss(out.float(), velocity_target(x0, noise).float())
 
     @property
     def params(self) -> dict: return {"sigma_sampling": self.sigma_sampling, "shift": self.schedule.shift}
 
 class FlowMLP(ToyMLP):
-    "Chapter 01's MLP for flow matching: called as `model(x, sigma)` with float times in [0, 1], embedded as `sigma * T`."
-    def forward(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+    "Chapter 01's MLP for flow matching: called as `model(x, time)` with the flow schedule's time input $1000\\sigma$ (a float), embedded as chapter 01 embeds a timestep."
+    def forward(self, x: torch.Tensor, time: torch.Tensor) -> torch.Tensor:
         if x.ndim != 2 or x.shape[1] != self.dim: raise ValueError(f"x must have shape (batch, {self.dim}), got {tuple(x.shape)}")
-        check_continuous_time(sigma, len(x))
-        return self.net(torch.cat([x, self.embed(sigma * self.T)], dim=1))
+        check_time_input(time, len(x))
+        return self.net(torch.cat([x, self.embed(time)], dim=1))
 
 # %% ../nbs/08_flow.ipynb #2bbdc579
 def shift_sigmas(sigma: torch.Tensor, shift: float = 1.0) -> torch.Tensor:
     "Stable Diffusion 3's timestep shift: $s\\sigma / (1 + (s-1)\\sigma)$, which keeps 0 and 1 and moves the rest toward 1 for $s > 1$."
     if shift <= 0: raise ValueError(f"shift must be > 0, got {shift}")
     return shift * sigma / (1 + (shift - 1) * sigma)
+
+FLOW_TIME_SCALE = 1000   # a flow network is given 1000 sigma as its time, as Stable Diffusion 3's is
 
 @register_schedule_class
 class FlowSchedule:
@@ -97,6 +108,11 @@ class FlowSchedule:
         "The `steps + 1` noise levels of a run, from 1 down to 0 (float32)."
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
         return shift_sigmas(torch.linspace(1, 0, steps + 1, dtype=torch.float64), self.shift).float()
+
+    def model_time(self, sigma: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
+        "The time input a network is given at flow times `sigma` (checked): $1000\\sigma$, so that its sinusoidal features span the angles of chapter 02's timesteps."
+        check_flow_time(sigma, None if x is None else len(x))
+        return sigma * FLOW_TIME_SCALE
 
     @property
     def params(self) -> dict: return {"shift": self.shift}

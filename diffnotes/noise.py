@@ -102,6 +102,11 @@ class Schedule:
         "Check timesteps `t` against this schedule (and against the batch of `x`, if given)."
         check_timesteps(t, self.T, None if x is None else len(x))
 
+    def model_time(self, t: torch.Tensor, x: torch.Tensor | None = None) -> torch.Tensor:
+        "The time input a network is given at timesteps `t`: the integer timestep itself, checked (chapter 08's flow schedule hands over $1000\\sigma$ instead)."
+        self.check(t, x)
+        return t
+
 # %% ../nbs/02_noising.ipynb #30a563af
 @patch
 def snr(self: Schedule, t: torch.Tensor) -> torch.Tensor:

@@ -15,15 +15,18 @@ from .hardware import device_of, in_precision, resolve_precision
 from .viz import progress_bar
 
 # %% auto #0
-__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'check_guidance', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'check_sampling_options', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
+__all__ = ['SPACINGS', 'VARIANCES', 'SAMPLERS', 'timesteps', 'x0_and_eps', 'ddpm_step', 'ddim_step', 'check_guidance', 'guided_output', 'Guided', 'Sampler', 'add_sampler', 'model_calls', 'samplers_table', 'check_sampling_options', 'model_time', 'sample', 'diffusers_sample', 'grid_sampler', 'ddim_invert', 'GRIDS', 'FIRST_ALPHA_BAR_AT_ZERO_SNR', 'SCALES', 'SOLVER_CONFIGS', 'DEFAULT_SAMPLER', 'SOLVER_SPACING', 'GUIDANCE_FOR_CONTEXT', 'train_sigmas', 'solver_timesteps', 'snap_to_train', 'karras_timesteps', 'logsnr_timesteps', 'noise_levels', 'dpmpp_2m_step', 'unipc_correct', 'euler_step', 'heun_correct', 'GaussianOracle', 'relative_error', 'diffusers_counterpart', 'steps_for_calls', 'exact_answer_errors', 'errors_table', 'multiscale_errors', 'multiscale_table', 'SamplingDefaults', 'default_sampling', 'sampling_defaults', 'sample_checkpoint']
 
 # %% ../nbs/05_sampling.ipynb #52c4dc92
 SPACINGS = ("leading", "trailing", "linspace")
 
-def timesteps(T: int, steps: int, spacing: str = "leading") -> torch.Tensor:
-    "The `steps` train timesteps a sampler visits, noisiest first, chosen by `spacing` ('leading', 'trailing' or 'linspace')."
+def _check_steps(steps, T: int):
     if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= T:
         raise ValueError(f"steps must be an int in 1..{T} (the number of train timesteps), got {steps!r}")
+
+def timesteps(T: int, steps: int, spacing: str = "leading") -> torch.Tensor:
+    "The `steps` train timesteps a sampler visits, noisiest first, chosen by `spacing` ('leading', 'trailing' or 'linspace')."
+    _check_steps(steps, T)
     if spacing == "leading": ts = torch.arange(steps) * (T // steps)
     elif spacing == "trailing": ts = (torch.arange(T, 0, -T / steps, dtype=torch.float64).round().long() - 1).flip(0)
     elif spacing == "linspace": ts = torch.linspace(0, T - 1, steps, dtype=torch.float64).round().long()
@@ -132,7 +135,7 @@ class Sampler:
     uses_eta: bool = False      # takes DDIM's eta
     summary: str = ""
     predictions: tuple = PREDICTIONS   # the model outputs it can sample ('eps', 'x0', 'v'; chapter 08's flow rows: 'velocity')
-    continuous_time: bool = False      # calls the model with float times in [0, 1] (chapter 08) instead of train timesteps
+    continuous_time: bool = False      # its loop runs in flow times in [0, 1] (chapter 08) instead of train timesteps
 
     def steps_for(self, T: int | None) -> int:
         "The default number of steps under a schedule of `T` train timesteps."
@@ -206,9 +209,12 @@ add_sampler(Sampler("ddim", _run_ddim, SPACINGS, "leading", 50, uses_eta=True, s
 def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 def check_sampling_options(sampler: str | None = None, eta: float = 0.0, spacing: str | None = None, guidance: float | None = None,
-                           guidance_rescale: float = 0.0, clip: float | None = None) -> Sampler:
-    "The row of `sampler` (None: ddim), after checking the options `sample` takes with it; a ValueError names the first bad one. The command line calls it before any work."
+                           guidance_rescale: float = 0.0, clip: float | None = None, steps: int | None = None, schedule=None) -> Sampler:
+    "The row of `sampler` (None: ddim), after checking the options `sample` takes with it (`steps` against `schedule`'s train timesteps, if it has them); a ValueError names the first bad one. The command line calls it before any work."
     row = _row(sampler or "ddim")
+    if steps is not None:
+        if hasattr(schedule, "T"): _check_steps(steps, schedule.T)
+        elif isinstance(steps, bool) or not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be a positive int, got {steps!r}")
     if not _number(eta) or eta < 0: raise ValueError(f"eta must be a finite number >= 0, got {eta}")
     if eta > 0 and not row.uses_eta: raise ValueError(f"eta applies only to {', '.join(r.name for r in SAMPLERS.values() if r.uses_eta)}, not to {row.name}")
     if spacing is not None and spacing not in row.spacings: raise ValueError(f"spacing must be one of {row.spacings} for sampler {row.name!r}, got {spacing!r}")
@@ -236,11 +242,15 @@ def _times(t, n: int, device) -> torch.Tensor:
     is_float = isinstance(t, float) or (isinstance(t, torch.Tensor) and t.is_floating_point())
     return torch.full((n,), float(t) if is_float else int(t), dtype=torch.float32 if is_float else torch.long, device=device)
 
+def model_time(schedule, t: torch.Tensor) -> torch.Tensor:
+    "What the network is given at the sampler's times `t`: the process's `model_time` (chapter 02: the timestep itself; chapter 08: $1000\\sigma$), or `t` for a schedule without one."
+    return schedule.model_time(t) if hasattr(schedule, "model_time") else t
+
 def _sampling_precision(precision: str, model, row: Sampler, schedule, x_T: torch.Tensor, context) -> str:
     "'fp32' or 'bf16' for `precision`; 'auto' measures the model on a slice of the batch at the row's first kind of time."
     if precision == "fp32": return precision
     n = min(len(x_T), 32)
-    t = _times(1.0 if row.continuous_time else schedule.T - 1, n, x_T.device)
+    t = model_time(schedule, _times(1.0 if row.continuous_time else schedule.T - 1, n, x_T.device))
     return resolve_precision(precision, model, (x_T[:n], t) if context is None else (x_T[:n], t, context[:n]))[0]
 
 @torch.no_grad()
@@ -267,7 +277,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
     | `heun` | 25 | karras | 2 x steps - 1 |
 
     `model(x_t, t)` or `model(x_t, t, context)` returns a prediction of kind `prediction` ('eps', 'x0' or 'v') shaped like `x_t`,
-    with `t` a LongTensor (batch,) of train timesteps (a flow model of chapter 08: 'velocity', with float times and its own rows). `context` is (batch, D), or (D,) for the whole batch. `guidance` w is
+    with `t` the schedule's `model_time`: a LongTensor (batch,) of train timesteps (a flow model of chapter 08: 'velocity', with its own rows and $1000\\sigma$). `context` is (batch, D), or (D,) for the whole batch. `guidance` w is
     classifier-free guidance, $o_u + w\\,(o_c - o_u)$: None or 1 = the conditional model alone, 0 = the unconditional one,
     above 1 = pushed further toward the context. `eta` is DDIM's noise (0: deterministic), `variance` DDPM's, `clip` clamps each
     $\\hat x_0$ to [-clip, clip], and `generator` seeds all fresh noise. `precision` runs the network in 'fp32', 'bf16' or 'auto'
@@ -301,7 +311,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
         x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     if guidance is not None: net = Guided(net, guidance, guidance_rescale)                 # guidance is a wrapper around the network
-    call = lambda x, t: guided_output(net, x, _times(t, len(x), x.device), context)
+    call = lambda x, t: guided_output(net, x, model_time(schedule, _times(t, len(x), x.device)), context)   # the sampler's time, as the network takes it
     noise = lambda x: torch.randn(x.shape, generator=generator, dtype=x.dtype).to(x.device)
     opts = SimpleNamespace(prediction=prediction, clip=clip, eta=eta, variance=variance, noise=noise, progress=progress, keep=return_intermediates,
                            start=start_step, on_step=on_step)
@@ -354,10 +364,6 @@ def train_sigmas(schedule: Schedule) -> torch.Tensor:
     ab = schedule.alpha_bars.clone()
     if ab[-1] == 0: ab[-1] = FIRST_ALPHA_BAR_AT_ZERO_SNR
     return ((1 - ab) / ab) ** 0.5
-
-def _check_steps(steps, T: int):
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= T:
-        raise ValueError(f"steps must be an int in 1..{T} (the number of train timesteps), got {steps!r}")
 
 def solver_timesteps(T: int, steps: int, spacing: str = "linspace") -> torch.Tensor:
     "The `steps` timesteps a multistep ODE solver visits before the clean data: `steps + 1` spaced points with the last (t = 0) dropped, as in `diffusers`."

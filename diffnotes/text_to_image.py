@@ -10,10 +10,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import latent_reference, load_checkpoint, register_model_class, register_objective_class
+from .checkpoint import denoiser_extra, latent_reference, load_checkpoint, register_model_class, register_objective_class
 from .hardware import device_of, resolve_device
 from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, caption, caption_attribute_grid, caption_attributes, captioned_sprites, to_pil
-from .sampling import GUIDANCE_FOR_CONTEXT, SamplingDefaults, sample, sampling_defaults
+from .sampling import GUIDANCE_FOR_CONTEXT, SamplingDefaults, check_sampling_options, sample, sampling_defaults
 from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups, zero_init
 
@@ -267,6 +267,11 @@ class TextToImageUNet(nn.Module):
         with torch.no_grad(): tokens = self.text_encoder.eval()(ids)
         return self.unet(x_t, t, tokens)
 
+    @classmethod
+    def upgrade_config(cls, config: dict) -> dict:
+        "An older checkpoint's arguments as today's model takes them: its U-Net's through chapter 03's `UNet.upgrade_config`."
+        return {**config, "unet": CrossAttentionUNet.upgrade_config(config["unet"])} if isinstance(config.get("unet"), dict) else config
+
 def t2i_model(text_encoder: TextEncoder, latent_channels: int = 4) -> TextToImageUNet:
     "The shipped text-to-image denoiser: chapter 06's latent U-Net widths (64, 128) at 8x8 and 4x4 with cross-attention, in front of a copy of `text_encoder` (frozen)."
     unet = dict(in_channels=latent_channels, channels=[64, 128], blocks_per_level=1, attention_levels=[-1], text_dim=text_encoder.dim)
@@ -283,7 +288,7 @@ WORDS_CONTEXT = {"kind": "words"}                        # what a text-to-image 
 def t2i_extra(vae, text_encoder, tokenizer: Tokenizer) -> dict:
     "What a text-to-image checkpoint records besides its run (`Trainer(extra=...)`): its autoencoder and text encoder (checkpoint names or folders, with their SHA-256), its tokenizer's vocabulary and its kind of context; `load_pipeline` reads it back."
     clip = latent_reference(text_encoder)
-    return {"latent": latent_reference(vae), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]}, "tokenizer": tokenizer.config, "context": WORDS_CONTEXT}
+    return {**denoiser_extra(WORDS_CONTEXT, vae), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]}, "tokenizer": tokenizer.config}
 
 class Pipeline:
     "Text to image in five swappable parts: `tokenizer`, `text_encoder`, `unet` (a `CrossAttentionUNet`), `vae` and `schedule`. `pipe(prompts, ...)` returns PIL images, `n` per prompt in prompt order."
@@ -317,10 +322,7 @@ class Pipeline:
     def run_settings(self, steps: int | None = None, guidance: float | None = None) -> tuple[int, float]:
         "`steps` and `guidance` checked, each None replaced by the pipeline's recorded default (`self.defaults`): what every drawing method runs with."
         steps, guidance = (self.defaults.steps if steps is None else steps), (self.defaults.guidance if guidance is None else guidance)
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= self.schedule.T:
-            raise ValueError(f"steps must be an int in [1, {self.schedule.T}] (the model's train timesteps), got {steps!r}")
-        if isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not 0 <= guidance < math.inf:
-            raise ValueError(f"guidance must be a finite number >= 0 (1 = the prompt alone, no guidance), got {guidance!r}")
+        check_sampling_options(self.defaults.sampler, guidance=guidance, steps=steps, schedule=self.schedule)   # chapter 05's checks
         return steps, float(guidance)
 
     def check_prompts(self, prompts) -> list[str]:

@@ -27,8 +27,8 @@ __all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'SAMPLING_KEYS', '
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
                    context: torch.Tensor | None = None, prediction: str = "eps") -> torch.Tensor:
     "Mean squared error between the model's output on $x_t$ and the target of kind `prediction` ('eps', 'x0' or 'v')."
-    x_t = schedule.q_sample(x0, t, noise)
-    out = model(x_t, t) if context is None else model(x_t, t, context)
+    x_t, time = schedule.q_sample(x0, t, noise), schedule.model_time(t)
+    out = model(x_t, time) if context is None else model(x_t, time, context)
     if prediction == "eps": target = noise
     elif prediction == "x0": target = x0
     elif prediction == "v": target = schedule.velocity(x0, noise, t)

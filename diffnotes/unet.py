@@ -11,13 +11,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import ATTRIBUTES
-from .noise import check_timesteps
 from .toy import timestep_embedding
 
 # %% auto #0
 __all__ = ['DIGIT_CONTEXT_DIM', 'SHAPE_CONTEXT_DIM', 'TimeEmbedding', 'norm_groups', 'zero_init', 'ResBlock', 'Downsample',
-           'Upsample', 'SelfAttention', 'check_continuous_time', 'UNet', 'count_parameters', 'shape_trace',
-           'image_model', 'digits_model', 'digits_cond_model', 'shapes_cond_model']
+           'Upsample', 'SelfAttention', 'check_time_input', 'UNet', 'count_parameters', 'shape_trace', 'image_model',
+           'digits_model', 'digits_cond_model', 'shapes_cond_model']
 
 # %% ../nbs/03_unet.ipynb #ac14538e
 class TimeEmbedding(nn.Module):
@@ -95,22 +94,21 @@ class SelfAttention(nn.Module):
         return h + self.out(a.transpose(-1, -2).reshape(b, c, hh, ww))
 
 # %% ../nbs/03_unet.ipynb #206f5938
-def check_continuous_time(t, batch: int | None = None):
-    "Raise a clear error unless `t` is a float tensor of shape (`batch`,) with values in [0, 1]: the time of a flow-matching model (chapter 08)."
-    if not isinstance(t, torch.Tensor) or not t.is_floating_point():
-        raise TypeError(f"t must be a float tensor of times in [0, 1] (this model takes continuous time), got {getattr(t, 'dtype', type(t).__name__)}")
+def check_time_input(t, batch: int | None = None):
+    "Raise a clear error unless `t` is a real tensor of shape (`batch`,) with finite values: the time input a network is given (its process, not the network, checks the range)."
+    if not isinstance(t, torch.Tensor) or t.dtype.is_complex or t.dtype == torch.bool:
+        raise TypeError(f"t must be a tensor of times, one number per example (from the process's model_time), got {getattr(t, 'dtype', type(t).__name__)}")
     if t.ndim != 1 or (batch is not None and len(t) != batch):
         raise ValueError(f"t must have shape ({batch if batch is not None else 'batch'},), one time per example, got {tuple(t.shape)}")
-    if len(t) and (float(t.min()) < 0 or float(t.max()) > 1): raise ValueError(f"t must lie in [0, 1], got values in {float(t.min()):g}..{float(t.max()):g}")
+    if t.is_floating_point() and not torch.isfinite(t).all(): raise ValueError("t holds NaN or infinite values")
 
 # %% ../nbs/03_unet.ipynb #d9690dbf
 class UNet(nn.Module):
-    """A DDPM-style U-Net noise predictor, called as `model(x_t, t)` or `model(x_t, t, context)`; returns a tensor shaped like `x_t`.
-    `t` holds integer train timesteps 0..`T`-1, or, with `continuous_time`, float times in [0, 1] (flow matching, chapter 08), embedded as `t * T`."""
+    """A DDPM-style U-Net, called as `model(x_t, t)` or `model(x_t, t, context)`; returns a tensor shaped like `x_t`.
+    `t` is the time input its process gives (`schedule.model_time`): integer train timesteps for a DDPM schedule, $1000\\sigma$ for a flow (chapter 08)."""
     def __init__(self, in_channels: int = 1, out_channels: int | None = None, channels: tuple = (32, 64, 64),
                  blocks_per_level: int = 2, attention_levels: tuple = (-1,), context_dim: int | None = None,
-                 T: int = 1000, emb_dim: int | None = None, groups: int = 8, heads: int = 4, dropout: float = 0.0,
-                 continuous_time: bool = False):
+                 emb_dim: int | None = None, groups: int = 8, heads: int = 4, dropout: float = 0.0):
         super().__init__()
         channels, attention_levels = tuple(int(c) for c in channels), tuple(int(a) for a in attention_levels)
         if in_channels < 1: raise ValueError(f"in_channels must be >= 1, got {in_channels}")
@@ -124,10 +122,8 @@ class UNet(nn.Module):
         emb_dim = emb_dim or 4 * channels[0]
         self.config = dict(in_channels=in_channels, out_channels=out_channels, channels=list(channels),
                            blocks_per_level=blocks_per_level, attention_levels=list(attention_levels),
-                           context_dim=context_dim, T=T, emb_dim=emb_dim, groups=groups, heads=heads, dropout=dropout,
-                           continuous_time=bool(continuous_time))
-        self.in_channels, self.context_dim, self.T, self.levels = in_channels, context_dim, T, len(channels)
-        self.continuous_time = bool(continuous_time)
+                           context_dim=context_dim, emb_dim=emb_dim, groups=groups, heads=heads, dropout=dropout)
+        self.in_channels, self.context_dim, self.levels = in_channels, context_dim, len(channels)
         self.time_emb = TimeEmbedding(channels[0], emb_dim)
         self.context_emb = None if context_dim is None else nn.Sequential(nn.Linear(context_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
         block = lambda ci, co: ResBlock(ci, co, emb_dim, groups, dropout)
@@ -156,8 +152,7 @@ class UNet(nn.Module):
         if x_t.shape[2] % factor or x_t.shape[3] % factor:
             raise ValueError(f"x_t's height and width must be multiples of {factor} (this U-Net halves them {self.levels - 1} times), "
                              f"got {x_t.shape[2]}x{x_t.shape[3]}")
-        if self.continuous_time: check_continuous_time(t, len(x_t))
-        else: check_timesteps(t, self.T, len(x_t))
+        check_time_input(t, len(x_t))
         if context is not None:
             if self.context_dim is None: raise ValueError("this U-Net was built without context (context_dim=None), but a context was given")
             if context.shape != (len(x_t), self.context_dim):
@@ -165,7 +160,7 @@ class UNet(nn.Module):
 
     def embed(self, t: torch.Tensor, context: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
         "The embedding every block receives: time MLP, plus context MLP (zeros = null context) when the model has one."
-        e = self.time_emb(t * self.T if self.continuous_time else t)
+        e = self.time_emb(t)
         if self.context_emb is not None:
             if context is None: context = torch.zeros(len(t), self.context_dim, device=like.device)
             e = e + self.context_emb(context.to(e.dtype))
@@ -183,6 +178,15 @@ class UNet(nn.Module):
         for layer in self.up:
             h = layer(h) if isinstance(layer, Upsample) else layer[1](layer[0](torch.cat([h, skips.pop()], dim=1), e))
         return self.conv_out(F.silu(self.norm_out(h)))
+
+    @classmethod
+    def upgrade_config(cls, config: dict) -> dict:
+        "The constructor arguments a checkpoint of an older diffnotes recorded, as today's U-Net takes them: `T` and `continuous_time` are dropped (the process gives the time input now)."
+        config = dict(config)
+        T, continuous = config.pop("T", 1000), config.pop("continuous_time", False)
+        if continuous and T != 1000:
+            raise ValueError(f"this U-Net embedded its flow time as {T} sigma; today's flow schedule gives 1000 sigma, so the checkpoint cannot be loaded as it was trained")
+        return config
 
 # %% ../nbs/03_unet.ipynb #176820f6
 def count_parameters(model: nn.Module) -> int:
