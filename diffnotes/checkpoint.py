@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_checkpoints.ipynb #ada54e0a
 from __future__ import annotations
-import dataclasses, hashlib, importlib, inspect, json, os, re, secrets, time
+import dataclasses, hashlib, importlib, inspect, json, math, os, re, secrets, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -16,19 +16,16 @@ from safetensors.torch import load as st_load, save as st_save
 
 from .hardware import atomic_path, device_of, resolve_device
 from .noise import Schedule
-from .train import DiffusionObjective, Trainer, TrainConfig, check_sampling, data_length, data_shape
-from .unet import UNet
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'CONFIG_KEYS', 'SAFETENSORS_NAME', 'MODEL_CLASSES', 'SCHEDULE_CLASSES', 'OBJECTIVE_CLASSES',
-           'CHECKPOINT_MODULES', 'SCHEDULE_KINDS', 'RESUMABLE_CHANGES', 'PREDICTION_TYPES', 'FINGERPRINT_STEPS',
+           'CHECKPOINT_MODULES', 'SCHEDULE_KINDS', 'SAMPLING_KEYS', 'PREDICTION_TYPES', 'FINGERPRINT_STEPS',
            'FINGERPRINT_RTOL', 'tensors_sha256', 'write_checkpoint', 'read_config', 'read_tensors',
            'register_model_class', 'register_schedule_class', 'register_objective_class', 'checked_kwargs',
            'model_config', 'build_model', 'load_weights', 'schedule_config', 'schedule_from_config',
-           'check_model_matches', 'objective_config', 'objective_from_config', 'run_config', 'run_weights',
-           'Checkpointing', 'pretrained_manifest', 'context_spec', 'checkpoint_kind', 'shipped_models',
-           'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'denoiser_extra', 'LoadedModel',
-           'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
+           'check_model_matches', 'pretrained_manifest', 'context_spec', 'checkpoint_kind', 'shipped_models',
+           'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'denoiser_extra', 'check_sampling',
+           'LoadedModel', 'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
 
 # %% ../nbs/04a_checkpoints.ipynb #82d9ea7a
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
@@ -100,7 +97,7 @@ def read_tensors(path, kind: str = "weights", verify: bool = True) -> dict[str, 
 MODEL_CLASSES: dict[str, type] = {}        # what a checkpoint may name as its model ...
 SCHEDULE_CLASSES: dict[str, type] = {}     # ... as a schedule other than chapter 02's `Schedule` (chapter 08's `FlowSchedule`) ...
 OBJECTIVE_CLASSES: dict[str, type] = {}    # ... and as a training objective other than the diffusion loss (chapter 08's `FlowObjective`)
-CHECKPOINT_MODULES = ("diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics")   # later chapters whose classes register on import
+CHECKPOINT_MODULES = ("diffnotes.unet", "diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics")   # the modules whose classes register on import
 SCHEDULE_KINDS = ("linear", "scaled_linear", "cosine")
 
 def register_model_class(cls: type) -> type:
@@ -129,9 +126,11 @@ def _registered(registry: dict, what: str, name, module, path="") -> type:
     if module is not None and module not in homes:
         raise ValueError(f"checkpoint {path}: {what} module {module!r} is not one that defines checkpointable classes ({', '.join(sorted(homes))})")
     cls = registry.get(name) if isinstance(name, str) else None
-    if cls is None and module in CHECKPOINT_MODULES and isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
-        found = getattr(importlib.import_module(module), name, None)      # a later chapter's module registers its classes on import
-        if isinstance(found, type) and found.__dict__.get("_checkpoint_kind") == what: cls = found
+    if cls is None and isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
+        for home in ([module] if module is not None else CHECKPOINT_MODULES):     # an old checkpoint may not name its module
+            if home not in CHECKPOINT_MODULES: continue
+            found = getattr(importlib.import_module(home), name, None)          # a module registers its classes on import
+            if isinstance(found, type) and found.__dict__.get("_checkpoint_kind") == what: cls = found; break
     if cls is None:
         raise ValueError(f"checkpoint {path}: unknown {what} class {name!r} (registered: {', '.join(sorted(registry))}); import the module that defines it")
     return cls
@@ -206,121 +205,6 @@ def check_model_matches(model: nn.Module, config: dict, path=""):
     saved, given = {**defaults, **_upgraded(type(model), config["model"], path)}, json.loads(json.dumps(getattr(model, "config", {})))
     if saved != given: raise ValueError(f"checkpoint {path} does not match the model: {_config_diff(saved, given)}")
 
-register_model_class(UNet)
-
-# %% ../nbs/04a_checkpoints.ipynb #240a48e8
-def _optimizer_tensors(optimizer) -> tuple[dict, list]:
-    "AdamW's state as named tensors, and its param_groups (hyper-parameters) as JSON-able dicts."
-    sd = optimizer.state_dict()
-    tensors = {f"optim.{i}.{k}": (v if isinstance(v, torch.Tensor) else torch.tensor(v))
-               for i, st in sd["state"].items() for k, v in st.items()}
-    groups = [{k: (list(v) if isinstance(v, tuple) else v) for k, v in grp.items()} for grp in sd["param_groups"]]
-    return tensors, groups
-
-def _optimizer_state_dict(tensors: dict, groups: list) -> dict:
-    state: dict = {}
-    for name, v in tensors.items():
-        if name.startswith("optim."):
-            _, i, k = name.split(".", 2); state.setdefault(int(i), {})[k] = v
-    return {"state": state, "param_groups": groups}
-
-def objective_config(objective) -> dict:
-    "A JSON-able description of a training objective: its class, its module and its `params`."
-    return {"class": type(objective).__name__, "module": type(objective).__module__, **objective.params}
-
-def objective_from_config(config: dict, path=""):
-    "What `Trainer` takes to continue a run saved with `config`: its `Schedule` for a diffusion run (older checkpoints record no objective), else the registered objective rebuilt."
-    saved = dict(config.get("objective", {"class": "DiffusionObjective"}))
-    name, module = saved.pop("class", None), saved.pop("module", None)
-    if name == "DiffusionObjective":
-        checked_kwargs(DiffusionObjective, saved, "DiffusionObjective objective", path)
-        return schedule_from_config(config["schedule"], path)
-    cls = _registered(OBJECTIVE_CLASSES, "objective", name, module, path)
-    return cls(**checked_kwargs(cls, saved, f"{cls.__name__} objective", path))
-
-def run_config(trainer: Trainer) -> dict:
-    "Everything about a training run that is not a tensor: the model, objective, schedule, what the model predicts, data, `TrainConfig`, step and clock."
-    from diffnotes import __version__
-    denoiser = {"prediction": trainer.objective.prediction, "schedule": schedule_config(trainer.schedule)} if trainer.schedule is not None else {}
-    return {**model_config(trainer.model), "objective": objective_config(trainer.objective), **denoiser,
-            "data": {"name": trainer.data, "shape": data_shape(trainer.x), "n": data_length(trainer.x),
-                     "context_dim": None if trainer.context is None else trainer.context.shape[1]},
-            "train": dataclasses.asdict(trainer.config), "precision": trainer.precision, "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
-            "seconds": round(trainer.seconds, 3), "seed": trainer.config.seed, "processes": trainer.world, "diffnotes": __version__,
-            **({"extra": trainer.extra} if trainer.extra else {}), **({"sampling": trainer.sampling} if trainer.sampling else {})}
-
-def run_weights(trainer: Trainer) -> dict[str, torch.Tensor]:
-    "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`), if the run keeps one."
-    model = trainer.accelerator.unwrap_model(trainer.model)
-    ema = {} if trainer.ema is None else {f"ema.{k}": v for k, v in trainer.ema.model.state_dict().items()}
-    return {**{f"model.{k}": v for k, v in model.state_dict().items()}, **ema}
-
-@patch
-def save(self: Trainer, path=None) -> Path:
-    "Write a checkpoint of the run to `path` (default: the trainer's `out` folder); only the main process writes."
-    if path is None and self.out is None: raise ValueError("save needs a path (or an `out` folder given to the Trainer)")
-    path = Path(path if path is not None else self.out)
-    self.accelerator.wait_for_everyone()
-    if self.accelerator.is_main_process:
-        opt_tensors, groups = _optimizer_tensors(self.optimizer.optimizer if hasattr(self.optimizer, "optimizer") else self.optimizer)
-        config = {**run_config(self), "optimizer": {"param_groups": groups}, **({} if self.ema is None else {"ema_updates": self.ema.updates})}
-        state = {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64),
-                 **{f"logs.{k}": torch.tensor(v, dtype=torch.float64) for k, v in self.logs.items()},
-                 **({} if self.generator is None else {"generator": self.generator.get_state()})}
-        write_checkpoint(path, config, {"weights": run_weights(self), "state": state})
-    self.accelerator.wait_for_everyone()
-    return path
-
-# %% ../nbs/04a_checkpoints.ipynb #812a03c6
-class Checkpointing:
-    "A `Trainer` callback that writes the run to folder `path` every `config.save_every` epochs, every `every_minutes` of wall time, and when the run finishes."
-    def __init__(self, path, every_minutes: float | None = None):
-        if every_minutes is not None and every_minutes <= 0: raise ValueError(f"every_minutes must be > 0 or None, got {every_minutes}")
-        self.path, self.every, self.start, self.last = Path(path), every_minutes, None, None
-
-    def before_fit(self, trainer: Trainer): self.start, self.last = trainer.step, time.monotonic()
-
-    def _save(self, trainer: Trainer):
-        trainer.save(self.path); self.last = time.monotonic()
-
-    def after_step(self, trainer: Trainer):
-        if trainer.finished(): return                                   # after_fit saves the end
-        every, per_epoch = trainer.config.save_every, trainer.steps_per_epoch
-        if every and trainer.step % per_epoch == 0 and (trainer.step // per_epoch) % every == 0: self._save(trainer)
-        elif self.every and time.monotonic() - self.last >= 60 * self.every: self._save(trainer)
-
-    def after_fit(self, trainer: Trainer):
-        if trainer.step > self.start and trainer.finished(): self._save(trainer)
-
-# %% ../nbs/04a_checkpoints.ipynb #149f139f
-RESUMABLE_CHANGES = ("epochs", "steps", "minutes", "sample_every", "save_every")
-
-@patch(cls_method=True)
-def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = None, config: TrainConfig | None = None,
-           out=None, save: bool = True, **kwargs) -> Trainer:
-    "A `Trainer` that continues the run saved at checkpoint `path` on data `x` (and `context`); `config` may change only the run's length and intervals. With `save`, it checkpoints into `out` (default `path`)."
-    saved = read_config(path)
-    old = TrainConfig(**saved["train"])
-    new = config or old
-    changed = [k for k, v in dataclasses.asdict(new).items() if v != getattr(old, k) and k not in RESUMABLE_CHANGES]
-    if changed: raise ValueError(f"cannot resume {path} with a different {', '.join(changed)} (saved: " + ", ".join(f"{k}={getattr(old, k)!r}" for k in changed) + ")")
-    if data_shape(x) != saved["data"]["shape"] or data_length(x) != saved["data"]["n"]:
-        raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} items of shape {saved['data']['shape']}, got {data_length(x)} of shape {data_shape(x)}")
-    out = out if out is not None else path
-    callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
-    trainer = cls(build_model(saved, path), objective_from_config(saved, path), x, context, new, data=saved["data"]["name"],
-                  out=out, callbacks=callbacks, **{"extra": saved.get("extra"), "sampling": saved.get("sampling"), **kwargs})
-    tensors = read_tensors(path, "weights")
-    load_weights(trainer.model, tensors, "model.")
-    if trainer.ema is not None: load_weights(trainer.ema.model, tensors, "ema."); trainer.ema.updates = saved["ema_updates"]
-    state = read_tensors(path, "state")
-    trainer.optimizer.load_state_dict(_optimizer_state_dict(state, saved["optimizer"]["param_groups"]))
-    trainer.losses = state["losses"].tolist()
-    trainer.logs = {k[len("logs."):]: v.tolist() for k, v in state.items() if k.startswith("logs.")}
-    if trainer.generator is not None: trainer.generator.set_state(state["generator"])
-    trainer.step, trainer.seconds = saved["step"], saved["seconds"]
-    return trainer
-
 # %% ../nbs/04a_checkpoints.ipynb #a83cc16d
 def pretrained_manifest() -> dict:
     "The manifest of the checkpoints shipped with the package: name -> command, seed, seconds, sha256, ..."
@@ -369,6 +253,22 @@ def denoiser_extra(context: dict | None = None, vae=None) -> dict:
     return {**({"latent": latent_reference(vae)} if vae is not None else {}), **({"context": context} if context is not None else {})}
 
 # %% ../nbs/04a_checkpoints.ipynb #9a65018e
+SAMPLING_KEYS = ("sampler", "steps", "spacing", "guidance")   # what a run may record of how to sample its model (chapter 05a's `sampling_defaults`)
+
+def check_sampling(sampling, where: str = "sampling") -> dict:
+    "`sampling` checked as a record of sampling defaults: a dict of `SAMPLING_KEYS`, a sampler and spacing name, steps >= 1, guidance >= 0 or None; any may be missing."
+    if not isinstance(sampling, dict): raise ValueError(f"{where} must be a dict of {', '.join(SAMPLING_KEYS)}, got {type(sampling).__name__}")
+    if unknown := sorted(set(sampling) - set(SAMPLING_KEYS)): raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SAMPLING_KEYS)})")
+    for k in ("sampler", "spacing"):
+        if k in sampling and not (isinstance(sampling[k], str) and re.fullmatch(r"[a-z][a-z0-9_]{0,31}", sampling[k])):
+            raise ValueError(f"{where}: {k} must be a name such as 'dpmpp_2m', got {sampling[k]!r}")
+    steps, guidance = sampling.get("steps"), sampling.get("guidance")
+    if "steps" in sampling and (isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 100_000):
+        raise ValueError(f"{where}: steps must be an int in 1..100000, got {steps!r}")
+    if guidance is not None and (isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
+        raise ValueError(f"{where}: guidance must be a finite number >= 0 or None, got {guidance!r}")
+    return dict(sampling)
+
 PREDICTION_TYPES = ("eps", "x0", "v", "velocity")   # what a checkpoint may say its denoiser predicts (velocity: a flow model, chapter 08)
 
 @dataclass
@@ -452,11 +352,6 @@ def slim_checkpoint(src, dst) -> Path:
 # %% ../nbs/04a_checkpoints.ipynb #f50a2257
 FINGERPRINT_STEPS = 20      # the steps of a run's start that a shipped model's manifest records
 FINGERPRINT_RTOL = 1e-5     # the relative difference of a loss still read as float rounding (chapter 04: ~1e-7 for rounding, > 1e-4 for a changed recipe)
-
-@patch
-def fingerprint(self: Trainer) -> dict:
-    "The run so far as a fingerprint: its step count, the loss of every step, and the SHA-256 of the weights a checkpoint of it would hold."
-    return {"steps": self.step, "losses": list(self.losses), "sha256": tensors_sha256(run_weights(self))}
 
 def match_fingerprint(expected: dict, got: dict, rtol: float = FINGERPRINT_RTOL) -> tuple[str, str]:
     "Compare fingerprint `got` with `expected`: ('exact', ...) when losses and weights agree to the last bit, ('close', ...) when every loss agrees within `rtol` (relative), else ('different', the first step that differs)."

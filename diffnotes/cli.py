@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from .checkpoint import (FINGERPRINT_STEPS, Checkpointing, context_spec, denoiser_extra, load_checkpoint, match_fingerprint,
-                                  pretrained_manifest, pretrained_path, read_config, read_tensors, run_weights, sampling_weights, tensors_sha256)
+from .checkpoint import (FINGERPRINT_STEPS, context_spec, denoiser_extra, load_checkpoint, match_fingerprint, pretrained_manifest,
+                                  pretrained_path, read_config, read_tensors, sampling_weights, tensors_sha256)
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
@@ -24,7 +24,7 @@ from .sampling import (DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, check_sampling
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
-from .train import Trainer, TrainConfig
+from .train import Checkpointing, Trainer, TrainConfig, run_weights
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
 from .flow import VELOCITY, FlowObjective

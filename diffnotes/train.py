@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #3c0d0148
 from __future__ import annotations
-import copy, math, re, time
+import copy, dataclasses, math, re, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,14 +14,17 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 
+from .checkpoint import (OBJECTIVE_CLASSES, _registered, build_model, check_sampling, checked_kwargs, load_weights, model_config,
+                                  read_config, read_tensors, schedule_config, schedule_from_config, tensors_sha256, write_checkpoint)
 from .hardware import atomic_path, check_precision, device_of, in_precision, resolve_device, resolve_precision
 from .noise import PREDICTIONS, Schedule
 from .viz import progress_bar, show_grid, plot_loss
 
 # %% auto #0
-__all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'SAMPLING_KEYS', 'diffusion_loss', 'DiffusionObjective',
-           'lr_factor', 'EMA', 'TrainConfig', 'train_precision', 'check_sampling', 'data_length', 'take', 'data_to',
-           'data_shape', 'Trainer', 'loss_per_timestep']
+__all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'RESUMABLE_CHANGES', 'diffusion_loss', 'DiffusionObjective',
+           'lr_factor', 'EMA', 'TrainConfig', 'train_precision', 'data_length', 'take', 'data_to', 'data_shape',
+           'Trainer', 'loss_per_timestep', 'objective_config', 'objective_from_config', 'run_config', 'run_weights',
+           'Checkpointing']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -157,23 +160,6 @@ def train_precision(config: TrainConfig, model: nn.Module, example: tuple | None
     if device.type == "cpu": return "fp32", "precision fp32 (auto on a CPU: reproducible to the last bit)"
     if example is None: return "fp32", "precision fp32 (auto: only a denoiser's forward pass is measured)"
     return resolve_precision("auto", model, example)
-
-# %% ../nbs/04_training.ipynb #437687b8
-SAMPLING_KEYS = ("sampler", "steps", "spacing", "guidance")   # what a run may record of how to sample its model (chapter 05a's `sampling_defaults`)
-
-def check_sampling(sampling, where: str = "sampling") -> dict:
-    "`sampling` checked as a record of sampling defaults: a dict of `SAMPLING_KEYS`, a sampler and spacing name, steps >= 1, guidance >= 0 or None; any may be missing."
-    if not isinstance(sampling, dict): raise ValueError(f"{where} must be a dict of {', '.join(SAMPLING_KEYS)}, got {type(sampling).__name__}")
-    if unknown := sorted(set(sampling) - set(SAMPLING_KEYS)): raise ValueError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SAMPLING_KEYS)})")
-    for k in ("sampler", "spacing"):
-        if k in sampling and not (isinstance(sampling[k], str) and re.fullmatch(r"[a-z][a-z0-9_]{0,31}", sampling[k])):
-            raise ValueError(f"{where}: {k} must be a name such as 'dpmpp_2m', got {sampling[k]!r}")
-    steps, guidance = sampling.get("steps"), sampling.get("guidance")
-    if "steps" in sampling and (isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 100_000):
-        raise ValueError(f"{where}: steps must be an int in 1..100000, got {steps!r}")
-    if guidance is not None and (isinstance(guidance, bool) or not isinstance(guidance, (int, float)) or not math.isfinite(guidance) or guidance < 0):
-        raise ValueError(f"{where}: guidance must be a finite number >= 0 or None, got {guidance!r}")
-    return dict(sampling)
 
 # %% ../nbs/04_training.ipynb #afad12c7
 def data_length(x) -> int:
@@ -415,3 +401,123 @@ def loss_per_timestep(model, schedule: Schedule, x0: torch.Tensor, ts, predictio
     try: return torch.tensor([diffusion_loss(model, schedule, x0, torch.full((len(x0),), int(t), device=device), noise, context, prediction).item()
                               for t in ts], dtype=torch.float64)
     finally: model.train(training)
+
+# %% ../nbs/04_training.ipynb #c1d387a3
+def _optimizer_tensors(optimizer) -> tuple[dict, list]:
+    "AdamW's state as named tensors, and its param_groups (hyper-parameters) as JSON-able dicts."
+    sd = optimizer.state_dict()
+    tensors = {f"optim.{i}.{k}": (v if isinstance(v, torch.Tensor) else torch.tensor(v))
+               for i, st in sd["state"].items() for k, v in st.items()}
+    groups = [{k: (list(v) if isinstance(v, tuple) else v) for k, v in grp.items()} for grp in sd["param_groups"]]
+    return tensors, groups
+
+def _optimizer_state_dict(tensors: dict, groups: list) -> dict:
+    state: dict = {}
+    for name, v in tensors.items():
+        if name.startswith("optim."):
+            _, i, k = name.split(".", 2); state.setdefault(int(i), {})[k] = v
+    return {"state": state, "param_groups": groups}
+
+def objective_config(objective) -> dict:
+    "A JSON-able description of a training objective: its class, its module and its `params`."
+    return {"class": type(objective).__name__, "module": type(objective).__module__, **objective.params}
+
+def objective_from_config(config: dict, path=""):
+    "What `Trainer` takes to continue a run saved with `config`: its `Schedule` for a diffusion run (older checkpoints record no objective), else the registered objective rebuilt."
+    saved = dict(config.get("objective", {"class": "DiffusionObjective"}))
+    name, module = saved.pop("class", None), saved.pop("module", None)
+    if name == "DiffusionObjective":
+        checked_kwargs(DiffusionObjective, saved, "DiffusionObjective objective", path)
+        return schedule_from_config(config["schedule"], path)
+    cls = _registered(OBJECTIVE_CLASSES, "objective", name, module, path)
+    return cls(**checked_kwargs(cls, saved, f"{cls.__name__} objective", path))
+
+def run_config(trainer: Trainer) -> dict:
+    "Everything about a training run that is not a tensor: the model, objective, schedule, what the model predicts, data, `TrainConfig`, step and clock."
+    from diffnotes import __version__
+    denoiser = {"prediction": trainer.objective.prediction, "schedule": schedule_config(trainer.schedule)} if trainer.schedule is not None else {}
+    return {**model_config(trainer.model), "objective": objective_config(trainer.objective), **denoiser,
+            "data": {"name": trainer.data, "shape": data_shape(trainer.x), "n": data_length(trainer.x),
+                     "context_dim": None if trainer.context is None else trainer.context.shape[1]},
+            "train": dataclasses.asdict(trainer.config), "precision": trainer.precision, "step": trainer.step, "epoch": trainer.step / trainer.steps_per_epoch,
+            "seconds": round(trainer.seconds, 3), "seed": trainer.config.seed, "processes": trainer.world, "diffnotes": __version__,
+            **({"extra": trainer.extra} if trainer.extra else {}), **({"sampling": trainer.sampling} if trainer.sampling else {})}
+
+def run_weights(trainer: Trainer) -> dict[str, torch.Tensor]:
+    "What a checkpoint's weights file holds of a run: the model's weights (`model.*`) and their average (`ema.*`), if the run keeps one."
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    ema = {} if trainer.ema is None else {f"ema.{k}": v for k, v in trainer.ema.model.state_dict().items()}
+    return {**{f"model.{k}": v for k, v in model.state_dict().items()}, **ema}
+
+@patch
+def save(self: Trainer, path=None) -> Path:
+    "Write a checkpoint of the run to `path` (default: the trainer's `out` folder); only the main process writes."
+    if path is None and self.out is None: raise ValueError("save needs a path (or an `out` folder given to the Trainer)")
+    path = Path(path if path is not None else self.out)
+    self.accelerator.wait_for_everyone()
+    if self.accelerator.is_main_process:
+        opt_tensors, groups = _optimizer_tensors(self.optimizer.optimizer if hasattr(self.optimizer, "optimizer") else self.optimizer)
+        config = {**run_config(self), "optimizer": {"param_groups": groups}, **({} if self.ema is None else {"ema_updates": self.ema.updates})}
+        state = {**opt_tensors, "losses": torch.tensor(self.losses, dtype=torch.float64),
+                 **{f"logs.{k}": torch.tensor(v, dtype=torch.float64) for k, v in self.logs.items()},
+                 **({} if self.generator is None else {"generator": self.generator.get_state()})}
+        write_checkpoint(path, config, {"weights": run_weights(self), "state": state})
+    self.accelerator.wait_for_everyone()
+    return path
+
+# %% ../nbs/04_training.ipynb #6d993aee
+class Checkpointing:
+    "A `Trainer` callback that writes the run to folder `path` every `config.save_every` epochs, every `every_minutes` of wall time, and when the run finishes."
+    def __init__(self, path, every_minutes: float | None = None):
+        if every_minutes is not None and every_minutes <= 0: raise ValueError(f"every_minutes must be > 0 or None, got {every_minutes}")
+        self.path, self.every, self.start, self.last = Path(path), every_minutes, None, None
+
+    def before_fit(self, trainer: Trainer): self.start, self.last = trainer.step, time.monotonic()
+
+    def _save(self, trainer: Trainer):
+        trainer.save(self.path); self.last = time.monotonic()
+
+    def after_step(self, trainer: Trainer):
+        if trainer.finished(): return                                   # after_fit saves the end
+        every, per_epoch = trainer.config.save_every, trainer.steps_per_epoch
+        if every and trainer.step % per_epoch == 0 and (trainer.step // per_epoch) % every == 0: self._save(trainer)
+        elif self.every and time.monotonic() - self.last >= 60 * self.every: self._save(trainer)
+
+    def after_fit(self, trainer: Trainer):
+        if trainer.step > self.start and trainer.finished(): self._save(trainer)
+
+# %% ../nbs/04_training.ipynb #bcc53372
+RESUMABLE_CHANGES = ("epochs", "steps", "minutes", "sample_every", "save_every")
+
+@patch(cls_method=True)
+def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = None, config: TrainConfig | None = None,
+           out=None, save: bool = True, **kwargs) -> Trainer:
+    "A `Trainer` that continues the run saved at checkpoint `path` on data `x` (and `context`); `config` may change only the run's length and intervals. With `save`, it checkpoints into `out` (default `path`)."
+    saved = read_config(path)
+    old = TrainConfig(**saved["train"])
+    new = config or old
+    changed = [k for k, v in dataclasses.asdict(new).items() if v != getattr(old, k) and k not in RESUMABLE_CHANGES]
+    if changed: raise ValueError(f"cannot resume {path} with a different {', '.join(changed)} (saved: " + ", ".join(f"{k}={getattr(old, k)!r}" for k in changed) + ")")
+    if data_shape(x) != saved["data"]["shape"] or data_length(x) != saved["data"]["n"]:
+        raise ValueError(f"checkpoint {path} was trained on {saved['data']['n']} items of shape {saved['data']['shape']}, got {data_length(x)} of shape {data_shape(x)}")
+    out = out if out is not None else path
+    callbacks = list(kwargs.pop("callbacks", ())) + ([Checkpointing(out)] if save else [])
+    trainer = cls(build_model(saved, path), objective_from_config(saved, path), x, context, new, data=saved["data"]["name"],
+                  out=out, callbacks=callbacks, **{"extra": saved.get("extra"), "sampling": saved.get("sampling"), **kwargs})
+    tensors = read_tensors(path, "weights")
+    load_weights(trainer.model, tensors, "model.")
+    if trainer.ema is not None: load_weights(trainer.ema.model, tensors, "ema."); trainer.ema.updates = saved["ema_updates"]
+    state = read_tensors(path, "state")
+    trainer.optimizer.load_state_dict(_optimizer_state_dict(state, saved["optimizer"]["param_groups"]))
+    trainer.losses = state["losses"].tolist()
+    trainer.logs = {k[len("logs."):]: v.tolist() for k, v in state.items() if k.startswith("logs.")}
+    if trainer.generator is not None: trainer.generator.set_state(state["generator"])
+    trainer.step, trainer.seconds = saved["step"], saved["seconds"]
+    return trainer
+
+# %% ../nbs/04_training.ipynb #0cf5a8f9
+@patch
+def fingerprint(self: Trainer) -> dict:
+    "The run so far as a fingerprint: its step count, the loss of every step, and the SHA-256 of the weights a checkpoint of it would hold."
+    return {"steps": self.step, "losses": list(self.losses), "sha256": tensors_sha256(run_weights(self))}
+

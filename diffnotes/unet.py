@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .checkpoint import register_model_class
 from .data import ATTRIBUTES
 from .toy import timestep_embedding
 
@@ -103,6 +104,7 @@ def check_time_input(t, batch: int | None = None):
     if t.is_floating_point() and not torch.isfinite(t).all(): raise ValueError("t holds NaN or infinite values")
 
 # %% ../nbs/03_unet.ipynb #d9690dbf
+@register_model_class                      # a checkpoint may name it (chapter 04a's store)
 class UNet(nn.Module):
     """A DDPM-style U-Net, called as `model(x_t, t)` or `model(x_t, t, context)`; returns a tensor shaped like `x_t`.
     `t` is the time input its process gives (`schedule.model_time`): integer train timesteps for a DDPM schedule, $1000\\sigma$ for a flow (chapter 08)."""
