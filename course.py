@@ -56,7 +56,7 @@ def resolve_notebook(name: str) -> Path:
     print(f"course.py test: error: no notebook {name!r} (looked in . and nbs/)" + (f"; did you mean {', '.join(close)}?" if close else ""), file=sys.stderr)
     sys.exit(2)
 
-LONG_FIRST = ("91_cli", "10_editing", "04_training", "07_conditioning", "06_latent", "08_flow", "05_sampling")   # the longest tests, started first
+LONG_FIRST = ("91_cli", "11_fewstep", "10_editing", "04_training", "07_conditioning", "06_latent", "08_flow", "05_sampling")   # the longest tests, started first
 _print_lock = threading.Lock()
 
 def default_jobs() -> int:

@@ -25,7 +25,8 @@ __all__ = ['CHECKPOINT_FORMAT', 'CONFIG_KEYS', 'SAFETENSORS_NAME', 'MODEL_CLASSE
            'model_config', 'build_model', 'load_weights', 'schedule_config', 'schedule_from_config',
            'check_model_matches', 'pretrained_manifest', 'context_spec', 'checkpoint_kind', 'shipped_models',
            'pretrained_path', 'resolve_checkpoint', 'latent_reference', 'denoiser_extra', 'check_sampling',
-           'LoadedModel', 'load_checkpoint', 'sampling_weights', 'slim_checkpoint', 'match_fingerprint']
+           'register_prediction_type', 'LoadedModel', 'load_checkpoint', 'sampling_weights', 'slim_checkpoint',
+           'match_fingerprint']
 
 # %% ../nbs/04a_checkpoints.ipynb #82d9ea7a
 CHECKPOINT_FORMAT = "diffnotes-checkpoint"
@@ -97,7 +98,7 @@ def read_tensors(path, kind: str = "weights", verify: bool = True) -> dict[str, 
 MODEL_CLASSES: dict[str, type] = {}        # what a checkpoint may name as its model ...
 SCHEDULE_CLASSES: dict[str, type] = {}     # ... as a schedule other than chapter 02's `Schedule` (chapter 08's `FlowSchedule`) ...
 OBJECTIVE_CLASSES: dict[str, type] = {}    # ... and as a training objective other than the diffusion loss (chapter 08's `FlowObjective`)
-CHECKPOINT_MODULES = ("diffnotes.unet", "diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics")   # the modules whose classes register on import
+CHECKPOINT_MODULES = ("diffnotes.unet", "diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics", "diffnotes.fewstep")   # the modules whose classes register on import
 SCHEDULE_KINDS = ("linear", "scaled_linear", "cosine")
 
 def register_model_class(cls: type) -> type:
@@ -269,7 +270,21 @@ def check_sampling(sampling, where: str = "sampling") -> dict:
         raise ValueError(f"{where}: guidance must be a finite number >= 0 or None, got {guidance!r}")
     return dict(sampling)
 
-PREDICTION_TYPES = ("eps", "x0", "v", "velocity")   # what a checkpoint may say its denoiser predicts (velocity: a flow model, chapter 08)
+PREDICTION_TYPES = ["eps", "x0", "v", "velocity"]   # what a checkpoint may say its denoiser predicts (velocity: a flow model, chapter 08) ...
+
+def register_prediction_type(name: str) -> str:
+    "... and a later chapter's own kind of output (chapter 11's consistency models), added by the module that defines its objective and sampler."
+    if not isinstance(name, str) or not name.isidentifier(): raise ValueError(f"a prediction type must be a plain name, got {name!r}")
+    if name not in PREDICTION_TYPES: PREDICTION_TYPES.append(name)
+    return name
+
+def _known_prediction(prediction, config: dict, path) -> bool:
+    "Whether `prediction` is registered, after importing the registering module that a checkpoint's objective names (which registers its own types)."
+    if prediction in PREDICTION_TYPES: return True
+    objective = config.get("objective") or {}
+    if isinstance(objective, dict) and objective.get("module") in CHECKPOINT_MODULES:
+        _registered(OBJECTIVE_CLASSES, "objective", objective.get("class"), objective.get("module"), path)
+    return prediction in PREDICTION_TYPES
 
 @dataclass
 class LoadedModel:
@@ -329,7 +344,7 @@ def _load(path: Path, config: dict, model, ema: bool, device) -> LoadedModel:
     load_weights(model, tensors, "ema." if (ema and has("ema.")) or not has("model.") else "model.")
     denoiser = "schedule" in config
     prediction = (config.get("prediction") or config.get("train", {}).get("prediction") or "eps") if denoiser else None
-    if denoiser and prediction not in PREDICTION_TYPES: raise ValueError(f"checkpoint {path}: unknown prediction type {prediction!r} (known: {', '.join(PREDICTION_TYPES)})")
+    if denoiser and not _known_prediction(prediction, config, path): raise ValueError(f"checkpoint {path}: unknown prediction type {prediction!r} (known: {', '.join(PREDICTION_TYPES)})")
     return LoadedModel(model=model.to(device).eval(),
                        schedule=schedule_from_config(config["schedule"], path) if denoiser else None,
                        prediction=prediction,

@@ -28,6 +28,7 @@ from .train import Checkpointing, Trainer, TrainConfig, run_weights
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
 from .flow import VELOCITY, FlowObjective
+from .fewstep import ConsistencyDistillation
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
                                      clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
@@ -146,10 +147,11 @@ class TrainRecipe:
     trainer_kwargs: Callable | None = None    # args -> extra `Trainer` arguments (`extra`) and `decode`, a latent model's decoder for its grids
     run: Callable | None = None
     trainer: Callable | None = None           # with `run`: args -> the `Trainer` it runs, checked and not yet trained (its first steps are the fingerprint, chapter 04a)
+    make_objective: Callable | None = None    # args -> the training objective, for a recipe that is not trained by the diffusion loss (chapter 11's distillation)
     data: str = ""                            # with `run`: the name of the data set it records
     options: tuple = ()                       # the recipe-specific options it reads: "vae", "data", "size", "channels", "text_encoder"
 
-RECIPE_OPTIONS = ("vae", "data", "size", "channels", "text_encoder")
+RECIPE_OPTIONS = ("vae", "data", "size", "channels", "text_encoder", "teacher")
 TRAIN_RECIPES: dict[str, TrainRecipe] = {}
 
 # %% ../nbs/91_cli.ipynb #81235994
@@ -270,6 +272,14 @@ def _t2i_data(args):
     except ValueError as e: raise ValueError(f"--vae {args.vae} does not fit the 32x32 RGB sprites ({e}); give a VAE trained on them, such as vae-sprites") from None
     return encode_dataset(vae, x), tokenizer(captions)
 
+def _teacher(args):
+    "The --teacher of `train fewstep` (default digits), checked: a noise-predicting model of the 16x16 digits."
+    name = args.teacher or "digits"
+    loaded = load_checkpoint(name, device="cpu")
+    if loaded.prediction != "eps" or tuple(loaded.shape or ()) != (1, 16, 16) or loaded.decode is not None:
+        raise ValueError(f"--teacher {name} must be a noise-predicting (eps) model of the 16x16 digits, such as digits")
+    return loaded
+
 def _t2i_trainer_kwargs(args) -> dict:
     _, tokenizer = _text_encoder_option(args)
     return {"extra": t2i_extra(args.vae or "vae-sprites", args.text_encoder or "sprites-clip", tokenizer), "decode": _vae_option(args, "vae-sprites").decode}
@@ -303,6 +313,9 @@ TRAIN_RECIPES.update({
                                "(default vae-sprites), the captions' words as context, context dropout 0.1 (shipped as sprites-t2i)",
                                lambda a: t2i_model(_text_encoder_option(a)[0].text_encoder), _t2i_data, defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=_t2i_trainer_kwargs, options=("vae", "text_encoder")),
+    "fewstep": TrainRecipe("a consistency student distilled from --teacher (default digits), started from its weights, for 1 to 4 calls (shipped as digits-fewstep, chapter 11)",
+                           lambda a: _teacher(a).model, lambda a: (digits("train")[0], None), make_objective=lambda a: ConsistencyDistillation(a.teacher or "digits"),
+                           defaults={"lr": 2e-4, "warmup_steps": 10, "mixed_precision": "fp32"}, options=("teacher",)),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
                           lambda a: image_model(a.channels or 3), _images_data, options=("data", "size", "channels")),
     "mnist": TrainRecipe("the U-Net on MNIST at 28x28, downloaded by torchvision into --data (default ./data)",
@@ -334,6 +347,7 @@ def add_train_command(subparsers):
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
     p.add_argument("--vae", default=None, help="for `latent`, `mnist-latent` and `sprites-t2i`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits, vae-mnist, vae-sprites)")
     p.add_argument("--text-encoder", default=None, metavar="CKPT", help="for `sprites-t2i`: the CLIP checkpoint folder or shipped name whose frozen text encoder the U-Net reads (default sprites-clip)")
+    p.add_argument("--teacher", default=None, metavar="CKPT", help="for `fewstep`: the noise-predicting digits model (folder or shipped name) the student is distilled from and starts as (default digits)")
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
     p.add_argument("--size", type=positive_int, default=None, help="for `images`: the side S of the S x S images they are centre-cropped and resized to (a multiple of 4)")
     p.add_argument("--channels", type=int, choices=(1, 3), default=None, help="for `images`: 1 (grey) or 3 (colour, default)")
@@ -386,12 +400,14 @@ def _check_train_args(args, recipe: TrainRecipe) -> dict:
     if args.minutes is not None and (not math.isfinite(args.minutes) or args.minutes <= 0): usage_error("train", f"--minutes must be > 0 (a finite number), got {args.minutes}")
     if not math.isfinite(args.save_every) or args.save_every < 0: usage_error("train", f"--save-every must be >= 0 minutes (a finite number), got {args.save_every}")
     if args.grid is not None and recipe.run is not None: usage_error("train", f"--grid does not apply to `train {args.what}`, which is not a denoiser and draws no samples")
+    if recipe.make_objective is not None and (args.objective is not None or args.prediction is not None):
+        usage_error("train", f"--{'objective' if args.objective is not None else 'prediction'} does not apply to `train {args.what}`, which has its own objective")
     if args.grid is not None and not 0 <= args.grid <= 1024: usage_error("train", f"--grid must be 0 (no grid) to 1024 samples, got {args.grid}")
     if args.lr is not None and (not math.isfinite(args.lr) or args.lr <= 0): usage_error("train", f"--lr must be > 0 (a finite number), got {args.lr}")
     try: args.device = resolve_device(args.device, "--device")
     except ValueError as e: usage_error("train", str(e))
     given = {k: getattr(args, k) for k in ("seed", "batch_size", "lr") if getattr(args, k) is not None}
-    args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", recipe.defaults.get("batch_size", 64)), given.get("lr", 2e-3)
+    args.seed, args.batch_size, args.lr = given.get("seed", 0), given.get("batch_size", recipe.defaults.get("batch_size", 64)), given.get("lr", recipe.defaults.get("lr", 2e-3))
     _check_out(Path(args.out), "train")
     return given
 
@@ -431,8 +447,8 @@ def build_trainer(args, callbacks=()) -> Trainer:
     try:
         if not args.resume:
             cfg = TrainConfig(**{**recipe.defaults, "batch_size": args.batch_size, "lr": args.lr, "seed": args.seed,
-                                 "prediction": args.prediction, "mixed_precision": args.precision or "auto", **_new_length(args)}).check()
-            objective = _objective(args, recipe, recipe.make_schedule())
+                                 "prediction": args.prediction, "mixed_precision": args.precision or recipe.defaults.get("mixed_precision", "auto"), **_new_length(args)}).check()
+            objective = recipe.make_objective(args) if recipe.make_objective else _objective(args, recipe, recipe.make_schedule())
         x, ctx = recipe.make_data(args)
         kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
         decode, context_kind = kw.pop("decode", None), (context_spec(kw) or {}).get("kind")
@@ -442,7 +458,7 @@ def build_trainer(args, callbacks=()) -> Trainer:
             prediction = run.get("prediction") or cfg.prediction or "eps"
             kw["sample_fn"] = run_grid_sampler(default_sampling(prediction, run.get("schedule", {}).get("T"), context_kind, run.get("sampling")), decode)
             return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), device=args.device, **kw)
-        prediction = VELOCITY if args.objective == "flow" else cfg.prediction or "eps"
+        prediction = cfg.prediction or "eps" if isinstance(objective, Schedule) else objective.prediction
         sampling = default_sampling(prediction, getattr(objective, "T", None), context_kind)
         kw.update(sampling=asdict(sampling), sample_fn=run_grid_sampler(sampling, decode))   # the record goes into the checkpoint, and the grids follow it
         torch.manual_seed(args.seed)

@@ -12,6 +12,7 @@
     .venv/bin/python tools/make_pretrained.py vae-sprites --steps 300 --seed 0       # chapter 09: text to image ...
     .venv/bin/python tools/make_pretrained.py sprites-clip --steps 600 --seed 0      # ... its tokenizer and CLIP ...
     .venv/bin/python tools/make_pretrained.py sprites-t2i --steps 900 --seed 0       # ... and its U-Net (after the two above)
+    .venv/bin/python tools/make_pretrained.py digits-fewstep --steps STEPS --seed 0  # chapter 11: a consistency student of digits
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py sprite-judge --seed 0                  # chapter 92's judge of captioned sprites
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CLASSIFIERS = {"digit-classifier": ("digits", "test"), "mnist-classifier": ("mnist_5k", "train")}   # judges: name -> (data, split)
 TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
-              "digits-flow": ["digits", "--objective", "flow"],
+              "digits-flow": ["digits", "--objective", "flow"], "digits-fewstep": ["fewstep", "--teacher", "digits"],
               "vae-mnist": ["mnist-vae"], "mnist": ["mnist-latent", "--vae", "vae-mnist"],
               "vae-sprites": ["sprites-vae"], "sprites-t2i": ["sprites-t2i", "--vae", "vae-sprites", "--text-encoder", "sprites-clip"]}
 
