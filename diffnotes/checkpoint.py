@@ -279,12 +279,12 @@ def register_prediction_type(name: str) -> str:
     return name
 
 def _known_prediction(prediction, config: dict, path) -> bool:
-    "Whether `prediction` is registered, after importing the registering module that a checkpoint's objective names (which registers its own types)."
+    "Whether `prediction` is registered, or is what the registered objective class that the checkpoint names says its models predict (importing its module registers it)."
     if prediction in PREDICTION_TYPES: return True
     objective = config.get("objective") or {}
-    if isinstance(objective, dict) and objective.get("module") in CHECKPOINT_MODULES:
-        _registered(OBJECTIVE_CLASSES, "objective", objective.get("class"), objective.get("module"), path)
-    return prediction in PREDICTION_TYPES
+    if not isinstance(objective, dict) or objective.get("module") not in CHECKPOINT_MODULES: return False
+    cls = _registered(OBJECTIVE_CLASSES, "objective", objective.get("class"), objective.get("module"), path)
+    return prediction in PREDICTION_TYPES or getattr(cls, "prediction", None) == prediction
 
 @dataclass
 class LoadedModel:

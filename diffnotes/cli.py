@@ -15,7 +15,7 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .checkpoint import (FINGERPRINT_STEPS, context_spec, denoiser_extra, load_checkpoint, match_fingerprint, pretrained_manifest,
-                                  pretrained_path, read_config, read_tensors, sampling_weights, tensors_sha256)
+                                  pretrained_path, read_tensors, sampling_weights, tensors_sha256)
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
@@ -24,7 +24,7 @@ from .sampling import (DEFAULT_SAMPLER, SAMPLERS, SOLVER_SPACING, check_sampling
 from .viz import progress_bar
 from .toy import TOY_DATA, ToyResult, fit_toy, plot_toy_result
 from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, reserve, resolve_device, resolve_precision
-from .train import Checkpointing, Trainer, TrainConfig, run_weights
+from .train import Checkpointing, SavedRun, Trainer, TrainConfig, run_weights
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
 from .flow import VELOCITY, FlowObjective
@@ -386,13 +386,6 @@ def _new_length(args) -> dict:
     if args.minutes: return {"epochs": None, "steps": None, "minutes": args.minutes}
     return {"epochs": args.epochs or 40, "steps": None, "minutes": None}
 
-def _resumed_length(args, run: dict) -> dict:
-    "The length of a resumed run: this many more epochs, steps or minutes, or (none given) the length it was saved with."
-    if args.epochs: return {"epochs": run["step"] // (run["data"]["n"] // run["train"]["batch_size"]) + args.epochs, "steps": None, "minutes": None}
-    if args.steps: return {"epochs": None, "steps": run["step"] + args.steps, "minutes": None}
-    if args.minutes: return {"epochs": None, "steps": None, "minutes": run["seconds"] / 60 + args.minutes}
-    return {}
-
 def _check_train_args(args, recipe: TrainRecipe) -> dict:
     "Refuse options the recipe does not read and values out of range; fill in the defaults; returns the options given explicitly."
     for opt in RECIPE_OPTIONS:
@@ -435,13 +428,13 @@ def build_trainer(args, callbacks=()) -> Trainer:
     if args.resume and not (out / "config.json").exists(): usage_error("train", f"--resume: no checkpoint in {out}")
     if not args.resume and (out / "config.json").exists(): usage_error("train", f"{out} already holds a checkpoint; use --resume to continue it or choose another --out")
     if args.resume:                                        # a resumed run keeps its seed, batch size, learning rate and objective
-        try: run = read_config(out)
+        try: run = SavedRun.read(out)
         except ValueError as e: usage_error("train", f"--resume: {e}")
-        if run.get("data", {}).get("name") not in (None, args.what):
-            usage_error("train", f"--resume: the run in {out} was made by `train {run['data']['name']}`, not `train {args.what}`")
+        if run.data not in (None, args.what):
+            usage_error("train", f"--resume: the run in {out} was made by `train {run.data}`, not `train {args.what}`")
         for k, v in given.items():
-            if v != run["train"][k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {run['train'][k]})")
-        saved_objective = "flow" if run.get("prediction") == VELOCITY else "diffusion"
+            if v != run.train[k]: usage_error("train", f"--{k.replace('_', '-')} cannot change on --resume (the run in {out} was trained with {run.train[k]})")
+        saved_objective = "flow" if run.prediction == VELOCITY else "diffusion"
         if args.objective not in (None, saved_objective): usage_error("train", f"--objective cannot change on --resume (the run in {out} is a {saved_objective} model)")
         args.objective = saved_objective
     try:
@@ -453,10 +446,10 @@ def build_trainer(args, callbacks=()) -> Trainer:
         kw = recipe.trainer_kwargs(args) if recipe.trainer_kwargs else {}
         decode, context_kind = kw.pop("decode", None), (context_spec(kw) or {}).get("kind")
         if args.resume:
-            cfg = TrainConfig(**{**run["train"], **_resumed_length(args, run), **({"prediction": args.prediction} if args.prediction else {}),
+            cfg = TrainConfig(**{**run.train, **run.extended(args.epochs, args.steps, args.minutes), **({"prediction": args.prediction} if args.prediction else {}),
                                  **({"mixed_precision": args.precision} if args.precision else {})})
-            prediction = run.get("prediction") or cfg.prediction or "eps"
-            kw["sample_fn"] = run_grid_sampler(default_sampling(prediction, run.get("schedule", {}).get("T"), context_kind, run.get("sampling")), decode)
+            prediction = run.prediction or cfg.prediction or "eps"
+            kw["sample_fn"] = run_grid_sampler(default_sampling(prediction, run.T, context_kind, run.sampling), decode)
             return Trainer.resume(out, x, ctx, config=cfg, progress=not args.quiet, show=False, save=False, callbacks=list(callbacks), device=args.device, **kw)
         prediction = cfg.prediction or "eps" if isinstance(objective, Schedule) else objective.prediction
         sampling = default_sampling(prediction, getattr(objective, "T", None), context_kind)

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, register_objective_class, register_prediction_type
-from .noise import Schedule
+from .noise import Schedule, _bcast
 from .sampling import Sampler, _after_step, _first_step, add_sampler, timesteps
 
 # %% auto #0
@@ -32,9 +32,6 @@ def boundary_skip(sigma: torch.Tensor, sigma_min: float, sigma_data: float = SIG
 # %% ../nbs/11_fewstep.ipynb #45f40573
 CONSISTENCY = register_prediction_type("consistency")   # what a consistency model's checkpoint says it predicts
 
-def _bcast(v: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    return v.to(device=x.device, dtype=x.dtype).view(-1, *([1] * (x.ndim - 1)))
-
 def consistency_output(schedule: Schedule, out: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     """The consistency function $f(x, \\sigma) = c_{\\text{skip}}(\\sigma)\\,x + (1 - c_{\\text{skip}}(\\sigma))\\,D(x, \\sigma)$ at timesteps `t`, in EDM's variable $x = x_t/\\sqrt{\\bar\\alpha_t}$,
     where $D = x - \\sigma\\hat\\epsilon$ is the denoiser that the network's output `out` (a noise prediction, as its teacher's) implies. At $t = 0$ it returns $x$ exactly, whatever the network says."""
@@ -48,8 +45,8 @@ def consistency_output(schedule: Schedule, out: torch.Tensor, x_t: torch.Tensor,
 
 # %% ../nbs/11_fewstep.ipynb #dc6f696f
 def _renoise(schedule: Schedule, x0: torch.Tensor, t: int, noise: torch.Tensor) -> torch.Tensor:
-    ab = schedule.alpha_bars[t]
-    return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
+    "Chapter 02's forward process at one timestep `t` for the whole batch."
+    return schedule.q_sample(x0, torch.full((len(x0),), t, dtype=torch.long, device=x0.device), noise)
 
 def _run_consistency(call, schedule, x_T, steps, spacing, o):
     "Multistep consistency sampling (Song et al. 2023, Algorithm 1): jump to $\\hat x_0$, re-noise it to the next, smaller time with fresh noise, jump again."
@@ -69,10 +66,13 @@ add_sampler(Sampler("consistency", _run_consistency, ("trailing", "linspace"), "
                     summary="consistency sampling: one jump to x0 per call, re-noised between calls"))
 
 # %% ../nbs/11_fewstep.ipynb #abaeba78
+def _alpha_bars(schedule: Schedule, t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    "$\\bar\\alpha$ at per-example timesteps `t` (-1: the clean data, 1), shaped to broadcast against `x`."
+    return _bcast(torch.where(t.cpu() >= 0, schedule.alpha_bars[t.clamp(min=0).cpu()], torch.ones(())), x)
+
 def _ddim_jump(schedule: Schedule, eps: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     "Per-example DDIM steps from timesteps `t` to `s` (< t; -1: the clean data) with noise estimate `eps`."
-    ab_t = _bcast(schedule.alpha_bars[t.cpu()], x_t)
-    ab_s = _bcast(torch.where(s >= 0, schedule.alpha_bars[s.clamp(min=0).cpu()], torch.ones(())), x_t)
+    ab_t, ab_s = _alpha_bars(schedule, t, x_t), _alpha_bars(schedule, s, x_t)
     x0 = (x_t - (1 - ab_t).sqrt() * eps) / ab_t.sqrt()
     return ab_s.sqrt() * x0 + (1 - ab_s).sqrt() * eps
 
@@ -110,7 +110,7 @@ class ConsistencyDistillation:
         if self.tuning: return x_hi, t_hi, self.schedule.q_sample(x0, t_lo, noise), t_lo
         net = self.teacher.model
         if next(net.parameters()).device != x0.device: net.to(x0.device)
-        with torch.no_grad(): eps = net(x_hi, t_hi).float()
+        with torch.no_grad(): eps = net(x_hi, self.schedule.model_time(t_hi, x_hi)).float()
         return x_hi, t_hi, _ddim_jump(self.schedule, eps, x_hi, t_hi, t_lo), t_lo
 
     def loss(self, model, x0: torch.Tensor, n: torch.Tensor, noise: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
@@ -149,10 +149,9 @@ class ProgressiveDistillation:
         net = self.teacher.model
         if next(net.parameters()).device != x_t.device: net.to(x_t.device)
         with torch.no_grad():
-            x_m = _ddim_jump(self.schedule, net(x_t, t).float(), x_t, t, m)
-            x_s = _ddim_jump(self.schedule, net(x_m, m).float(), x_m, m, s)
-        ab_t = _bcast(self.schedule.alpha_bars[t.cpu()], x_t)
-        ab_s = _bcast(torch.where(s >= 0, self.schedule.alpha_bars[s.clamp(min=0).cpu()], torch.ones(())), x_t)
+            x_m = _ddim_jump(self.schedule, net(x_t, self.schedule.model_time(t, x_t)).float(), x_t, t, m)
+            x_s = _ddim_jump(self.schedule, net(x_m, self.schedule.model_time(m, x_m)).float(), x_m, m, s)
+        ab_t, ab_s = _alpha_bars(self.schedule, t, x_t), _alpha_bars(self.schedule, s, x_t)
         ratio = (1 - ab_s).sqrt() / (1 - ab_t).sqrt()                    # sigma_s / sigma_t (0 at the clean end)
         return (x_s - ratio * x_t) / (ab_s.sqrt() - ratio * ab_t.sqrt())
 

@@ -24,7 +24,7 @@ from .viz import progress_bar, show_grid, plot_loss
 __all__ = ['MIXED_PRECISION', 'LR_SCHEDULES', 'BATCH_ORDERS', 'RESUMABLE_CHANGES', 'diffusion_loss', 'DiffusionObjective',
            'lr_factor', 'EMA', 'TrainConfig', 'train_precision', 'data_length', 'take', 'data_to', 'data_shape',
            'Trainer', 'loss_per_timestep', 'objective_config', 'objective_from_config', 'run_config', 'run_weights',
-           'Checkpointing']
+           'Checkpointing', 'SavedRun']
 
 # %% ../nbs/04_training.ipynb #5b6c3db1
 def diffusion_loss(model, schedule: Schedule, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor,
@@ -514,6 +514,33 @@ def resume(cls: Trainer, path, x: torch.Tensor, context: torch.Tensor | None = N
     if trainer.generator is not None: trainer.generator.set_state(state["generator"])
     trainer.step, trainer.seconds = saved["step"], saved["seconds"]
     return trainer
+
+# %% ../nbs/04_training.ipynb #7262fe81
+@dataclass(frozen=True)
+class SavedRun:
+    "What a checkpoint records of its training run, read once: what a caller (the command line) checks before it resumes the run, and the length it resumes to."
+    data: str | None         # the name of the data set
+    n: int                   # the number of items in it
+    step: int
+    seconds: float
+    train: dict              # its `TrainConfig`, as recorded
+    prediction: str | None   # what the model predicts (None: not a denoiser)
+    T: int | None            # the train timesteps of its schedule (None: a flow schedule, or not a denoiser)
+    sampling: dict           # the sampling defaults it records
+
+    @classmethod
+    def read(cls, path) -> "SavedRun":
+        c = read_config(path)
+        schedule = schedule_from_config(c["schedule"], path) if "schedule" in c else None
+        return cls(data=(c.get("data") or {}).get("name"), n=(c.get("data") or {}).get("n", 0), step=c.get("step", 0), seconds=c.get("seconds", 0.0),
+                   train=dict(c.get("train") or {}), prediction=c.get("prediction"), T=getattr(schedule, "T", None), sampling=dict(c.get("sampling") or {}))
+
+    def extended(self, epochs: int | None = None, steps: int | None = None, minutes: float | None = None) -> dict:
+        "The `TrainConfig` length of the resumed run: this many more `epochs`, `steps` or `minutes`, or (none given) the length it was saved with."
+        if epochs: return {"epochs": self.step // (self.n // self.train["batch_size"]) + epochs, "steps": None, "minutes": None}
+        if steps: return {"epochs": None, "steps": self.step + steps, "minutes": None}
+        if minutes: return {"epochs": None, "steps": None, "minutes": self.seconds / 60 + minutes}
+        return {}
 
 # %% ../nbs/04_training.ipynb #0cf5a8f9
 @patch
