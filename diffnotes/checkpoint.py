@@ -4,14 +4,13 @@
 
 # %% ../nbs/04a_checkpoints.ipynb #ada54e0a
 from __future__ import annotations
-import dataclasses, hashlib, importlib, inspect, json, math, os, re, secrets, time
+import dataclasses, hashlib, importlib, inspect, json, math, os, re, secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import torch
 import torch.nn as nn
-from fastcore.basics import patch
 from safetensors.torch import load as st_load, save as st_save
 
 from .hardware import atomic_path, device_of, resolve_device

@@ -4,8 +4,6 @@
 
 # %% ../nbs/11_fewstep.ipynb #f679fdb7
 from __future__ import annotations
-import math
-
 import torch
 import torch.nn.functional as F
 
@@ -56,9 +54,8 @@ def _run_consistency(call, schedule, x_T, steps, spacing, o):
         t = ts[i]
         x0 = consistency_output(schedule, call(x, t).float(), x, torch.full((len(x),), t, dtype=torch.long))
         if o.clip: x0 = x0.clamp(-o.clip, o.clip)
-        x = _renoise(schedule, x0, ts[i + 1], o.noise(x0)) if i + 1 < len(ts) else x0
-        if i + 1 < len(ts): x = _after_step(o, x, i, lambda x0_, eps, s=ts[i + 1]: _renoise(schedule, x0_, s, eps))
-        else: x = _after_step(o, x, i, lambda x0_, eps: x0_)
+        if i + 1 == len(ts): x = _after_step(o, x0, i, lambda x0_, eps: x0_)          # the last jump is the sample
+        else: x = _after_step(o, _renoise(schedule, x0, ts[i + 1], o.noise(x0)), i, lambda x0_, eps, s=ts[i + 1]: _renoise(schedule, x0_, s, eps))
         if kept is not None: kept.append(x.clone())
     return x, kept
 

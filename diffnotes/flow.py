@@ -4,10 +4,7 @@
 
 # %% ../nbs/08_flow.ipynb #a48b542d
 from __future__ import annotations
-import math
-
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 from .checkpoint import register_objective_class, register_schedule_class

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_training.ipynb #3c0d0148
 from __future__ import annotations
-import copy, dataclasses, math, re, time
+import copy, dataclasses, math, time
 from dataclasses import dataclass
 from pathlib import Path
 
