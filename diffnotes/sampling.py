@@ -238,7 +238,8 @@ def _is_loaded(model) -> bool:
     return not isinstance(model, torch.nn.Module) and all(hasattr(model, k) for k in ("model", "schedule", "prediction", "sampling"))
 
 def _times(t, n: int, device) -> torch.Tensor:
-    "One time for the whole batch as the model takes it: a LongTensor of train timesteps, or float times for a float `t` (flow models, chapter 08)."
+    "One time for the whole batch as the model takes it: a LongTensor of train timesteps, float times for a float `t` (flow models, chapter 08), or (n, 2) float times for an interval `(t, r)` (a flow map, chapter 11)."
+    if isinstance(t, tuple): return torch.stack([_times(float(a), n, device) for a in t], 1)
     is_float = isinstance(t, float) or (isinstance(t, torch.Tensor) and t.is_floating_point())
     return torch.full((n,), float(t) if is_float else int(t), dtype=torch.float32 if is_float else torch.long, device=device)
 

@@ -261,8 +261,8 @@ class Trainer:
         "A batch like one micro-batch of a step (images, times and context, on the device): what a denoiser's precision is measured on (None for other models)."
         if self.schedule is None: return None
         n = min(max(1, self.config.batch_size // (self.world * self.config.grad_accum)), len(self.x))
-        t, _ = self.objective.draw(self.x[:n], torch.Generator().manual_seed(0))
-        batch = (self.x[:n].to(self.device), t.to(self.device))
+        t = self.objective.draw(self.x[:n], torch.Generator().manual_seed(0))[0]          # the times come first in an objective's draws
+        batch = (self.x[:n].to(self.device), self.schedule.model_time(t.to(self.device)))   # as the network takes them (chapter 02's model_time)
         return batch if self.context is None else (*batch, self.context[:n].to(self.device))
 
 # %% ../nbs/04_training.ipynb #5a7d533b
