@@ -29,6 +29,7 @@ from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, imag
 from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
 from .flow import VELOCITY, FlowObjective
 from .fewstep import ConsistencyDistillation
+from .dit import digits_dit_model
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
                                      clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
@@ -287,6 +288,8 @@ def _t2i_trainer_kwargs(args) -> dict:
 
 TRAIN_RECIPES.update({
     "digits": TrainRecipe("the unconditional U-Net on the 16x16 digits (chapter 04)", lambda a: digits_model(), lambda a: (digits("train")[0], None)),
+    "digits-dit": TrainRecipe("chapter 12's diffusion transformer DiT-M/2 (1.25 M parameters, 64 tokens of 2x2 patches) on the 16x16 digits, otherwise the digits recipe",
+                              lambda a: digits_dit_model(), lambda a: (digits("train")[0], None)),
     "digits-cond": TrainRecipe("the U-Net on the digits with one-hot labels as context, context dropout 0.1 (chapter 07)",
                                lambda a: digits_cond_model(), lambda a: digits_cond_data(), defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=lambda a: {"extra": denoiser_extra(LABEL_CONTEXT)}),

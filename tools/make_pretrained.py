@@ -13,6 +13,7 @@
     .venv/bin/python tools/make_pretrained.py sprites-clip --steps 600 --seed 0      # ... its tokenizer and CLIP ...
     .venv/bin/python tools/make_pretrained.py sprites-t2i --steps 900 --seed 0       # ... and its U-Net (after the two above)
     .venv/bin/python tools/make_pretrained.py digits-fewstep --steps STEPS --seed 0  # chapter 11: a consistency student of digits
+    .venv/bin/python tools/make_pretrained.py digits-dit --steps 1193 --seed 0      # chapter 12: a DiT-M/2 with the digits recipe and budget
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py sprite-judge --seed 0                  # chapter 92's judge of captioned sprites
