@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from .checkpoint import register_model_class
 from .toy import timestep_embedding
-from .unet import TimeEmbedding, check_time_input, zero_init
+from .unet import TimeEmbedding, check_time_input, conditioning_vector, zero_init
 
 # %% auto #0
 __all__ = ['patches', 'unpatchify', 'pos_embed_2d', 'modulate', 'Attention', 'DiTBlock', 'FinalLayer', 'DiT', 'digits_dit_model']
@@ -117,11 +117,7 @@ class DiT(nn.Module):
 
     def condition(self, t: torch.Tensor, context: torch.Tensor | None) -> torch.Tensor:
         "The conditioning vector every block is modulated by: the time embedding, plus the context's (zeros = the null context) when the model has one."
-        c = self.time_emb(t)
-        if self.context_emb is not None:
-            if context is None: context = torch.zeros(len(t), self.context_dim, device=c.device)
-            c = c + self.context_emb(context.to(c.dtype))
-        return c
+        return conditioning_vector(self.time_emb, self.context_emb, self.context_dim, t, context, t.device)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         self.check_input(x_t, t, context)

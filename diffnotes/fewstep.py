@@ -9,11 +9,10 @@ import torch
 import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, register_model_class, register_objective_class, register_prediction_type, register_schedule_class
-from .flow import FLOW_TIME_SCALE, VELOCITY, FlowSchedule, _per_example, draw_sigmas, flow_path, velocity_target
+from .flow import FLOW_TIME_SCALE, VELOCITY, FlowSchedule, _per_example, draw_sigmas, flow_euler, flow_path, velocity_target
 from .noise import Schedule, _bcast
 from .sampling import Sampler, _after_step, _first_step, add_sampler, timesteps
 from .unet import TimeEmbedding, UNet, zero_init
-from .viz import progress_bar
 
 # %% auto #0
 __all__ = ['SIGMA_DATA', 'CONSISTENCY', 'FLOW_MAP', 'vp_sigma', 'boundary_skip', 'consistency_output', 'ConsistencyDistillation',
@@ -224,16 +223,16 @@ def flow_map_from(flow="digits-flow") -> FlowMapUNet:
 
 # %% ../nbs/11_fewstep.ipynb #7123b2ed
 def _run_flow_map(call, schedule, x_T, steps, spacing, o):
-    "A flow map's sampler: down the flow's grid of noise levels with one jump per interval, $z_r = z_t - (t - r)\\,u(z_t, r, t)$; `clip` clamps the sample the last jump lands on."
+    """A flow map's sampler: chapter 08's Euler loop down the flow's grid of noise levels, with the average velocity over each interval as the slope,
+    so each step is the exact jump $z_r = z_t - (t - r)\\,u(z_t, r, t)$; `clip` clamps the sample the last jump lands on."""
     if not hasattr(schedule, "sigmas"): raise ValueError(f"a flow map samples with its FlowMapSchedule, got {type(schedule).__name__}")
-    sigmas = schedule.sigmas(steps).tolist()
-    x, kept = x_T.float(), ([x_T.clone()] if o.keep else None)
-    for i in progress_bar(range(_first_step(o, len(sigmas) - 1), len(sigmas) - 1), desc="flow_map sampling", disable=not o.progress):
-        t, r = sigmas[i], sigmas[i + 1]
-        x = x - (t - r) * call(x, (t, r)).float()
-        if r == 0 and o.clip: x = x.clamp(-o.clip, o.clip)
-        x = _after_step(o, x, i, lambda x0, eps, r=r: (1 - r) * x0 + r * eps)
-        if kept is not None: kept.append(x.clone())
+    grid = schedule.sigmas(steps)[_first_step(o, steps):].tolist()
+    following = dict(zip(grid[:-1], grid[1:]))                       # each noise level -> the next: the interval its call jumps
+    out = flow_euler(lambda x, t: call(x, (t, following[t])), x_T, grid, keep=o.keep, progress=o.progress, desc="flow_map sampling", on_step=o.on_step)
+    x, kept = out if o.keep else (out, None)
+    if o.clip:
+        x = x.clamp(-o.clip, o.clip)
+        if kept is not None: kept[-1] = x
     return x, kept
 
 add_sampler(Sampler("flow_map", _run_flow_map, ("linear",), "linear", 1, predictions=(FLOW_MAP,), continuous_time=True,

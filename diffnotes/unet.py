@@ -16,8 +16,8 @@ from .toy import timestep_embedding
 
 # %% auto #0
 __all__ = ['DIGIT_CONTEXT_DIM', 'SHAPE_CONTEXT_DIM', 'TimeEmbedding', 'norm_groups', 'zero_init', 'ResBlock', 'Downsample',
-           'Upsample', 'SelfAttention', 'check_time_input', 'UNet', 'count_parameters', 'shape_trace', 'image_model',
-           'digits_model', 'digits_cond_model', 'shapes_cond_model']
+           'Upsample', 'SelfAttention', 'check_time_input', 'conditioning_vector', 'UNet', 'count_parameters',
+           'shape_trace', 'image_model', 'digits_model', 'digits_cond_model', 'shapes_cond_model']
 
 # %% ../nbs/03_unet.ipynb #ac14538e
 class TimeEmbedding(nn.Module):
@@ -103,6 +103,16 @@ def check_time_input(t, batch: int | None = None):
         raise ValueError(f"t must have shape ({batch if batch is not None else 'batch'},), one time per example, got {tuple(t.shape)}")
     if t.is_floating_point() and not torch.isfinite(t).all(): raise ValueError("t holds NaN or infinite values")
 
+# %% ../nbs/03_unet.ipynb #625bdc84
+def conditioning_vector(time_emb: nn.Module, context_emb: nn.Module | None, context_dim: int | None, t: torch.Tensor,
+                        context: torch.Tensor | None, device) -> torch.Tensor:
+    "What every block of a denoiser is told: `time_emb(t)`, plus `context_emb(context)` for a model with a context (zeros of size `context_dim` on `device`, the null context, when `context` is None)."
+    e = time_emb(t)
+    if context_emb is not None:
+        if context is None: context = torch.zeros(len(t), context_dim, device=device)
+        e = e + context_emb(context.to(e.dtype))
+    return e
+
 # %% ../nbs/03_unet.ipynb #d9690dbf
 @register_model_class                      # a checkpoint may name it (chapter 04a's store)
 class UNet(nn.Module):
@@ -161,12 +171,8 @@ class UNet(nn.Module):
                 raise ValueError(f"context must have shape ({len(x_t)}, {self.context_dim}), got {tuple(context.shape)}")
 
     def embed(self, t: torch.Tensor, context: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
-        "The embedding every block receives: time MLP, plus context MLP (zeros = null context) when the model has one."
-        e = self.time_emb(t)
-        if self.context_emb is not None:
-            if context is None: context = torch.zeros(len(t), self.context_dim, device=like.device)
-            e = e + self.context_emb(context.to(e.dtype))
-        return e
+        "The embedding every block receives: time MLP, plus context MLP (zeros = null context, made where `like` is) when the model has one."
+        return conditioning_vector(self.time_emb, self.context_emb, self.context_dim, t, context, like.device)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         self.check_input(x_t, t, context)
