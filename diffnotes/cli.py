@@ -27,9 +27,9 @@ from .hardware import BF16_MIN_SPEEDUP, PRECISIONS, atomic_path, machine_name, r
 from .train import Checkpointing, SavedRun, Trainer, TrainConfig, run_weights
 from .unet import DIGIT_CONTEXT_DIM, UNet, digits_cond_model, digits_model, image_model, shapes_cond_model
 from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_trainer
-from .flow import VELOCITY, FlowObjective
+from .flow import VELOCITY, FlowObjective, FlowSchedule
 from .fewstep import ConsistencyDistillation
-from .dit import digits_dit_model
+from .dit import digits_dit_model, t2i_dit_model
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
                                      clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
@@ -316,6 +316,10 @@ TRAIN_RECIPES.update({
                                "(default vae-sprites), the captions' words as context, context dropout 0.1 (shipped as sprites-t2i)",
                                lambda a: t2i_model(_text_encoder_option(a)[0].text_encoder), _t2i_data, defaults={"context_dropout": CONTEXT_DROPOUT},
                                trainer_kwargs=_t2i_trainer_kwargs, options=("vae", "text_encoder")),
+    "sprites-t2i-dit": TrainRecipe("chapter 12's SD3 in miniature: an MMDiT (text tokens of the frozen --text-encoder and latent patches in one joint attention), trained by rectified flow "
+                                   "with logit-normal times, otherwise the sprites-t2i recipe (shipped as sprites-t2i-dit)",
+                                   lambda a: t2i_dit_model(_text_encoder_option(a)[0].text_encoder), _t2i_data, defaults={"context_dropout": CONTEXT_DROPOUT},
+                                   make_objective=lambda a: FlowObjective(), trainer_kwargs=_t2i_trainer_kwargs, options=("vae", "text_encoder")),
     "fewstep": TrainRecipe("a consistency student distilled from --teacher (default digits), started from its weights, for 1 to 4 calls (shipped as digits-fewstep, chapter 11)",
                            lambda a: _teacher(a).model, lambda a: (digits("train")[0], None), make_objective=lambda a: ConsistencyDistillation(a.teacher or "digits"),
                            defaults={"lr": 2e-4, "warmup_steps": 10, "mixed_precision": "fp32"}, options=("teacher",)),
@@ -348,8 +352,8 @@ def add_train_command(subparsers):
     add_device_option(p)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out (bit for bit as if it had not stopped); without --epochs, --steps or --minutes, to the end it was given")
     p.add_argument("--save-every", type=float, default=1.0, metavar="MIN", help="also save the run every MIN minutes of wall time (default 1; 0: only at the end). Ctrl-C or SIGTERM saves too")
-    p.add_argument("--vae", default=None, help="for `latent`, `mnist-latent` and `sprites-t2i`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits, vae-mnist, vae-sprites)")
-    p.add_argument("--text-encoder", default=None, metavar="CKPT", help="for `sprites-t2i`: the CLIP checkpoint folder or shipped name whose frozen text encoder the U-Net reads (default sprites-clip)")
+    p.add_argument("--vae", default=None, help="for `latent`, `mnist-latent`, `sprites-t2i` and `sprites-t2i-dit`: the VAE checkpoint folder or shipped name whose latents to learn (default vae-digits, vae-mnist, vae-sprites)")
+    p.add_argument("--text-encoder", default=None, metavar="CKPT", help="for `sprites-t2i` and `sprites-t2i-dit`: the CLIP checkpoint folder or shipped name whose frozen text encoder the U-Net reads (default sprites-clip)")
     p.add_argument("--teacher", default=None, metavar="CKPT", help="for `fewstep`: the noise-predicting digits model (folder or shipped name) the student is distilled from and starts as (default digits)")
     p.add_argument("--data", default=None, metavar="DIR", help="for `images`: the folder of images; for `mnist`/`fashion-mnist`: where torchvision keeps them (default ./data)")
     p.add_argument("--size", type=positive_int, default=None, help="for `images`: the side S of the S x S images they are centre-cropped and resized to (a multiple of 4)")
@@ -694,7 +698,7 @@ def add_edit_command(subparsers):
     p = subparsers.add_parser("edit", help="edit a picture with a prompt: image-to-image, inpainting (--mask) or inversion (--invert), chapter 10",
                               description="Redraw the picture --image under --prompt with a text-to-image pipeline (default: the shipped sprites-t2i). "
                                           "Without --mask or --invert: image-to-image at --strength. With --mask (a grey image of the same size, white = redraw): inpainting. "
-                                          "With --invert CAPTION: DDIM inversion under CAPTION (what the picture shows), then sampling under --prompt.")
+                                          "With --invert CAPTION: DDIM inversion under CAPTION (what the picture shows; Euler's for a flow model such as sprites-t2i-dit), then sampling under --prompt.")
     p.add_argument("--image", required=True, help="the picture to edit (PNG, JPEG, ...; centre-cropped and resized to 32x32)")
     p.add_argument("--prompt", required=True, help='what the picture should show, e.g. "a big blue circle on the left"')
     p.add_argument("--out", required=True, help="image file (.png or .jpg) for the result; missing folders are made")
@@ -702,7 +706,7 @@ def add_edit_command(subparsers):
     p.add_argument("--invert", default=None, metavar="CAPTION", help="inversion: the caption of the picture as it is; the edit keeps the inverted noise")
     p.add_argument("--strength", type=float, default=None,
                    help=f"how much to redraw, in (0, 1]: 1 starts from pure noise (default {DEFAULT_STRENGTH:g} for image-to-image, 1 with --mask; not with --invert)")
-    p.add_argument("--steps", type=positive_int, default=None, help=f"sampling steps (default: the checkpoint's recorded steps, {DEFAULT_T2I_STEPS} for sprites-t2i; {INVERT_STEPS} DDIM steps with --invert)")
+    p.add_argument("--steps", type=positive_int, default=None, help=f"sampling steps (default: the checkpoint's recorded steps, {DEFAULT_T2I_STEPS} for sprites-t2i; {INVERT_STEPS} DDIM steps with --invert, Euler steps for a flow model such as sprites-t2i-dit)")
     p.add_argument("--guidance", type=float, default=None, help=f"classifier-free guidance w >= 0 (default: the checkpoint's recorded scale, {DEFAULT_T2I_GUIDANCE:g} for sprites-t2i; 1 with --invert)")
     p.add_argument("--seed", type=int, default=0, help="seed of the noise (default 0; not used by --invert)")
     p.add_argument("--ckpt", default="sprites-t2i", help="text-to-image checkpoint folder or shipped name (default sprites-t2i)")
@@ -759,7 +763,7 @@ def run_edit(args) -> torch.Tensor:
     pipe, x, progress = a["pipe"], a["x"], not args.quiet
     if args.invert is not None:
         y = pipe.edit(x, args.invert, args.prompt, steps=a["steps"], guidance=a["guidance"], output="pt", progress=progress)
-        what = f"inverted under {args.invert!r} and redrawn, DDIM {a['steps']} steps, guidance {a['guidance']:g}"
+        what = f"inverted under {args.invert!r} and redrawn, {'Euler' if isinstance(pipe.schedule, FlowSchedule) else 'DDIM'} {a['steps']} steps, guidance {a['guidance']:g}"
     elif a["mask"] is not None:
         y = pipe.inpaint(x, a["mask"], args.prompt, steps=a["steps"], guidance=a["guidance"], strength=a["strength"], seed=args.seed, output="pt", progress=progress)
         what = f"inpainted {int(a['mask'].sum())} of {a['mask'][0, 0].numel()} pixels, strength {a['strength']:g}, {a['steps']} steps, guidance {a['guidance']:g}, seed {args.seed}"

@@ -12,6 +12,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .data import square_tensor, to_pil
+from .flow import FlowSchedule, flow_path
 from .noise import Schedule
 from .sampling import ddim_invert, ddpm_step, guided_output, noise_levels, sample, timesteps
 from .viz import progress_bar
@@ -19,7 +20,7 @@ from .text_to_image import DEFAULT_T2I_SPACING, DEFAULT_T2I_STEPS, Pipeline
 
 # %% auto #0
 __all__ = ['DEFAULT_STRENGTH', 'INVERT_STEPS', 'INVERT_SPACING', 'image_batch', 'mask_batch', 'strength_start', 'noised_start',
-           'masked_sample', 'repaint_sample', 'latent_mask']
+           'masked_sample', 'repaint_sample', 'latent_mask', 'flow_invert']
 
 # %% ../nbs/10_editing.ipynb #e1000008
 def image_batch(images, size: int = 32) -> torch.Tensor:
@@ -65,14 +66,15 @@ def _edit_output(images: torch.Tensor, output: str):
 DEFAULT_STRENGTH = 0.5     # image-to-image's default: the least strength that recolours every sprite in the sweep below
 
 def strength_start(schedule: Schedule, strength: float, steps: int, spacing: str = DEFAULT_T2I_SPACING) -> int:
-    "The grid step image-to-image begins at: of the grid's n steps, the last ceil(`strength` n) are run (at least one)."
+    "The grid step image-to-image begins at: of the grid's n steps, the last ceil(`strength` n) are run (at least one). A flow model's grid (chapter 08's `FlowSchedule`) has `steps` steps."
     if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not 0 < strength <= 1: raise ValueError(f"strength must be in (0, 1], got {strength!r}")
-    n = len(noise_levels(schedule, steps, spacing)[0])
+    n = steps if isinstance(schedule, FlowSchedule) else len(noise_levels(schedule, steps, spacing)[0])
     return n - max(1, math.ceil(strength * n - 1e-9))
 
 def noised_start(schedule: Schedule, z0: torch.Tensor, noise: torch.Tensor, start: int, steps: int, spacing: str = DEFAULT_T2I_SPACING) -> torch.Tensor:
-    "Where a run begun at grid step `start` starts: `noise` itself at step 0 (as text to image), else `z0` forward-noised with it to that step's timestep."
+    "Where a run begun at grid step `start` starts: `noise` itself at step 0 (as text to image), else `z0` forward-noised with it to that step's timestep (a flow model: that step's point on the straight path, chapter 08)."
     if start == 0: return noise
+    if isinstance(schedule, FlowSchedule): return flow_path(z0, noise, schedule.sigmas(steps)[start].expand(len(z0)).to(z0.device))
     t = noise_levels(schedule, steps, spacing)[0][start]
     return schedule.q_sample(z0, t.expand(len(z0)), noise)
 
@@ -149,22 +151,37 @@ def inpaint(self: Pipeline, image, mask, prompt, steps: int | None = None, guida
 # %% ../nbs/10_editing.ipynb #e1000042
 INVERT_STEPS, INVERT_SPACING = 50, "leading"
 
+@torch.no_grad()
+def flow_invert(model, schedule: FlowSchedule, x0: torch.Tensor, steps: int = INVERT_STEPS, context: torch.Tensor | None = None, progress: bool = False) -> torch.Tensor:
+    "Euler's method on a flow model's ODE (chapter 08) run backwards: from `x0` at $\\sigma = 0$ up the grid of `steps` steps to $\\sigma = 1$, $x_{\\sigma'} = x_\\sigma + (\\sigma' - \\sigma)\\,\\hat v(x_\\sigma, \\sigma, c)$, conditioned on `context`, no guidance: the noise Euler's method maps back to `x0`."
+    sigmas = schedule.sigmas(steps).flip(0).tolist()
+    x = x0.float().clone()
+    for s, s_next in progress_bar(list(zip(sigmas[:-1], sigmas[1:])), desc="flow inversion", disable=not progress):
+        x = x + (s_next - s) * model(x, schedule.model_time(torch.full((len(x),), s, device=x.device)), context)
+    return x
+
+def _inversion_sampler(schedule) -> tuple[str, str]:
+    "The deterministic sampler and grid that inversion runs backwards and `edit` forwards: DDIM on a diffusion model's grid, Euler on a flow model's."
+    return ("flow_euler", "linear") if isinstance(schedule, FlowSchedule) else ("ddim", INVERT_SPACING)
+
 @patch
 def invert(self: Pipeline, image, prompt, steps: int = INVERT_STEPS, progress: bool = True) -> torch.Tensor:
-    "The latent noise (n, *latent_shape) that deterministic DDIM with `steps` steps maps to pictures `image` under `prompt` (chapter 05's `ddim_invert`, in latent space, conditioned, no guidance)."
+    "The latent noise (n, *latent_shape) that deterministic DDIM with `steps` steps maps to pictures `image` under `prompt` (chapter 05's `ddim_invert`, in latent space, conditioned, no guidance); for a flow pipeline (chapter 12's `sprites-t2i-dit`), Euler's method (`flow_invert`)."
     x, ids = self._edit_inputs(image, prompt, "pt")
     self.run_settings(steps, 0.0)
     with torch.no_grad():
+        if isinstance(self.schedule, FlowSchedule): return flow_invert(self.denoiser, self.schedule, self.vae.encode(x), steps, context=ids, progress=progress)
         return ddim_invert(self.denoiser, self.schedule, self.vae.encode(x), steps, INVERT_SPACING, context=ids, progress=progress,
                            prediction=self.prediction)
 
 @patch
 def edit(self: Pipeline, image, prompt, new_prompt, steps: int = INVERT_STEPS, guidance: float = 1.0, output: str = "pil", progress: bool = True):
-    "Invert pictures `image` under `prompt`, then run deterministic DDIM from that noise under `new_prompt` with guidance `guidance` (1: none, the setting inversion is exact for). `new_prompt` = `prompt` reconstructs."
+    "Invert pictures `image` under `prompt`, then run the deterministic sampler (DDIM; Euler for a flow pipeline) from that noise under `new_prompt` with guidance `guidance` (1: none, the setting inversion is exact for). `new_prompt` = `prompt` reconstructs."
     _, new_ids = self._edit_inputs(image, new_prompt, output)
     steps, guidance = self.run_settings(steps, guidance)
     z_T = self.invert(image, prompt, steps, progress=progress)
+    sampler, spacing = _inversion_sampler(self.schedule)
     with torch.no_grad():
-        z = sample(self.denoiser, self.schedule, z_T, "ddim", steps, spacing=INVERT_SPACING, prediction=self.prediction, context=new_ids,
+        z = sample(self.denoiser, self.schedule, z_T, sampler, steps, spacing=spacing, prediction=self.prediction, context=new_ids,
                    guidance=guidance, progress=progress)
         return _edit_output(self.vae.decode(z).clamp(-1, 1), output)

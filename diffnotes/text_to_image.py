@@ -14,15 +14,17 @@ from .checkpoint import denoiser_extra, latent_reference, load_checkpoint, regis
 from .hardware import device_of, resolve_device
 from .data import COLOUR_NAMES, POSITION_NAMES, SHAPE_NAMES, caption, caption_attribute_grid, caption_attributes, captioned_sprites, to_pil
 from .sampling import GUIDANCE_FOR_CONTEXT, SamplingDefaults, check_sampling_options, sample, sampling_defaults
+from .metrics import captioned_hits, wilson_interval
 from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups, zero_init
 
 # %% auto #0
 __all__ = ['VOCABULARY', 'MAX_WORDS', 'CLIP_TRAIN_N', 'DEFAULT_T2I_STEPS', 'DEFAULT_T2I_SAMPLER', 'DEFAULT_T2I_SPACING',
-           'DEFAULT_T2I_GUIDANCE', 'WORDS_CONTEXT', 'Tokenizer', 'TextEncoder', 'ImageEncoder', 'CLIP', 'caption_match',
-           'clip_loss', 'clip_training_data', 'CLIPObjective', 'clip_trainer', 'train_clip', 'load_clip',
-           'zero_shot_attributes', 'clip_score', 'CrossAttention', 'CrossAttentionUNet', 'TextToImageUNet', 't2i_model',
-           't2i_extra', 'Pipeline', 'load_pipeline']
+           'DEFAULT_T2I_GUIDANCE', 'WORDS_CONTEXT', 'SHOWN_BACKBONE_SETTINGS', 'Tokenizer', 'TextEncoder',
+           'ImageEncoder', 'CLIP', 'caption_match', 'clip_loss', 'clip_training_data', 'CLIPObjective', 'clip_trainer',
+           'train_clip', 'load_clip', 'zero_shot_attributes', 'clip_score', 'CrossAttention', 'CrossAttentionUNet',
+           'TextToImageModel', 'TextToImageUNet', 't2i_model', 't2i_extra', 'Pipeline', 'load_pipeline',
+           'generate_for_rows', 'adherence', 'word_maps', 'share_in_half']
 
 # %% ../nbs/09_text_to_image.ipynb #b9000021
 VOCABULARY = ("<pad>", "a", "an", "small", "little", "big", "large", *COLOUR_NAMES, *SHAPE_NAMES, "on", "at", "in", "the", "half", *POSITION_NAMES)
@@ -236,6 +238,10 @@ class CrossAttentionUNet(UNet):
     def cross_attentions(self) -> list[CrossAttention]:
         return [m for m in self.modules() if isinstance(m, CrossAttention)]
 
+    def map_layer(self) -> CrossAttention:
+        "The layer whose attention maps `word_maps` shows by default: the first 8x8 one on the way up."
+        return self.cross_up[3]
+
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
         if not isinstance(tokens, torch.Tensor) or tokens.ndim != 3 or tokens.shape[0] != len(x_t) or tokens.shape[2] != self.text_dim:
             raise ValueError(f"tokens must have shape ({len(x_t)}, slots, {self.text_dim}) (a TextEncoder's output), got {tuple(getattr(tokens, 'shape', ()))}")
@@ -252,20 +258,32 @@ class CrossAttentionUNet(UNet):
         return self.conv_out(F.silu(self.norm_out(h)))
 
 # %% ../nbs/09_text_to_image.ipynb #b9000063
-@register_model_class
-class TextToImageUNet(nn.Module):
-    "A frozen `TextEncoder` in front of a `CrossAttentionUNet`: called as `model(x_t, t, ids)` with word indices (n, max_words) as the context; no `ids` (or all zeros) is the empty prompt."
-    def __init__(self, unet: dict, text_encoder: dict):
+class TextToImageModel(nn.Module):
+    """A frozen `TextEncoder` in front of a `backbone` that reads its tokens (n, slots, dim): called as `model(x_t, t, ids)` with word indices
+    (n, max_words) as the context; no `ids` (or all zeros) is the empty prompt. A subclass names the backbone's attribute (`backbone_name`, 'unet' here,
+    'transformer' for chapter 12's MMDiT, as in `diffusers`) and builds it; `load_pipeline` takes any subclass."""
+    backbone_name = "backbone"
+    def __init__(self, backbone: nn.Module, text_encoder: dict):
         super().__init__()
-        self.config = {"unet": dict(unet), "text_encoder": dict(text_encoder)}
-        self.unet = CrossAttentionUNet(**unet)
+        setattr(self, self.backbone_name, backbone)
         self.text_encoder = TextEncoder(**text_encoder).requires_grad_(False)
-        if self.text_encoder.dim != self.unet.text_dim: raise ValueError(f"the text encoder's dim ({self.text_encoder.dim}) must equal the U-Net's text_dim ({self.unet.text_dim})")
+        if self.text_encoder.dim != backbone.text_dim: raise ValueError(f"the text encoder's dim ({self.text_encoder.dim}) must equal the {type(backbone).__name__}'s text_dim ({backbone.text_dim})")
+
+    @property
+    def backbone(self) -> nn.Module: return getattr(self, self.backbone_name)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
         if ids is None: ids = torch.zeros(len(x_t), self.text_encoder.max_words, dtype=torch.long, device=x_t.device)
         with torch.no_grad(): tokens = self.text_encoder.eval()(ids)
-        return self.unet(x_t, t, tokens)
+        return self.backbone(x_t, t, tokens)
+
+@register_model_class
+class TextToImageUNet(TextToImageModel):
+    "A frozen `TextEncoder` in front of a `CrossAttentionUNet` (`.unet`), built from their arguments: `model(x_t, t, ids)` as `TextToImageModel`."
+    backbone_name = "unet"
+    def __init__(self, unet: dict, text_encoder: dict):
+        super().__init__(CrossAttentionUNet(**unet), text_encoder)
+        self.config = {"unet": dict(unet), "text_encoder": dict(text_encoder)}
 
     @classmethod
     def upgrade_config(cls, config: dict) -> dict:
@@ -284,6 +302,7 @@ DEFAULT_T2I_STEPS, DEFAULT_T2I_SAMPLER, DEFAULT_T2I_SPACING = 20, "dpmpp_2m", "l
 DEFAULT_T2I_GUIDANCE = 4.0
 GUIDANCE_FOR_CONTEXT["words"] = DEFAULT_T2I_GUIDANCE   # what chapter 05a's `default_sampling` gives a model that reads words
 WORDS_CONTEXT = {"kind": "words"}                        # what a text-to-image checkpoint records of its context (chapter 07's `LABEL_CONTEXT` for labels)
+SHOWN_BACKBONE_SETTINGS = ("channels", "patch", "dim", "depth", "text_dim")   # what a pipeline's repr says of its backbone
 
 def t2i_extra(vae, text_encoder, tokenizer: Tokenizer) -> dict:
     "What a text-to-image checkpoint records besides its run (`Trainer(extra=...)`): its autoencoder and text encoder (checkpoint names or folders, with their SHA-256), its tokenizer's vocabulary and its kind of context; `load_pipeline` reads it back."
@@ -291,33 +310,33 @@ def t2i_extra(vae, text_encoder, tokenizer: Tokenizer) -> dict:
     return {**denoiser_extra(WORDS_CONTEXT, vae), "text_encoder": {"clip": clip["vae"], "sha256": clip["sha256"]}, "tokenizer": tokenizer.config}
 
 class Pipeline:
-    "Text to image in five swappable parts: `tokenizer`, `text_encoder`, `unet` (a `CrossAttentionUNet`), `vae` and `schedule`. `pipe(prompts, ...)` returns PIL images, `n` per prompt in prompt order."
-    def __init__(self, tokenizer: Tokenizer, text_encoder: TextEncoder, unet: CrossAttentionUNet, vae, schedule, prediction: str = "eps",
+    "Text to image in five swappable parts: `tokenizer`, `text_encoder`, `backbone` (the denoiser that reads the text: a `CrossAttentionUNet` here, chapter 12's `MMDiT`), `vae` and `schedule`. `pipe(prompts, ...)` returns PIL images, `n` per prompt in prompt order."
+    def __init__(self, tokenizer: Tokenizer, text_encoder: TextEncoder, backbone: nn.Module, vae, schedule, prediction: str = "eps",
                  latent_shape: tuple = (4, 8, 8), defaults: SamplingDefaults | None = None):
-        self.tokenizer, self.text_encoder, self.unet, self.vae, self.schedule = tokenizer, text_encoder, unet, vae, schedule
+        self.tokenizer, self.text_encoder, self.backbone, self.vae, self.schedule = tokenizer, text_encoder, backbone, vae, schedule
         self.defaults = defaults or SamplingDefaults(DEFAULT_T2I_SAMPLER, DEFAULT_T2I_STEPS, DEFAULT_T2I_SPACING, DEFAULT_T2I_GUIDANCE)   # a checkpoint's recorded ones (`load_pipeline`)
         self.prediction, self.latent_shape = prediction, tuple(latent_shape)
 
     def __repr__(self):
         return (f"Pipeline(\n  tokenizer={self.tokenizer},\n  text_encoder={type(self.text_encoder).__name__}({self.text_encoder.config}),\n"
-                f"  unet={type(self.unet).__name__}(channels={self.unet.config['channels']}, text_dim={self.unet.text_dim}),\n"
-                f"  vae={type(self.vae).__name__}(latents {self.latent_shape}),\n  schedule={self.schedule.kind} T={self.schedule.T}, prediction={self.prediction},\n  defaults={self.defaults})")
+                f"  backbone={type(self.backbone).__name__}({', '.join(f'{k}={v}' for k, v in self.backbone.config.items() if k in SHOWN_BACKBONE_SETTINGS)}),\n"
+                f"  vae={type(self.vae).__name__}(latents {self.latent_shape}),\n  schedule={self.schedule!r}, prediction={self.prediction},\n  defaults={self.defaults})")
 
     @property
     def device(self) -> torch.device:
-        "Where the pipeline's networks are (the U-Net's device)."
-        return device_of(self.unet)
+        "Where the pipeline's networks are (the backbone's device)."
+        return device_of(self.backbone)
 
     def to(self, device) -> "Pipeline":
-        "Move the text encoder, the U-Net and the VAE to `device` ('cpu', 'cuda', 'mps' or 'auto'); returns the pipeline, as in `diffusers`."
+        "Move the text encoder, the backbone and the VAE to `device` ('cpu', 'cuda', 'mps' or 'auto'); returns the pipeline, as in `diffusers`."
         device = resolve_device(device)
-        for part in (self.text_encoder, self.unet, self.vae): part.to(device)
+        for part in (self.text_encoder, self.backbone, self.vae): part.to(device)
         return self
 
     def denoiser(self, x_t: torch.Tensor, t: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
-        "The model call `denoiser(x_t, t, ids)` the sampler sees: the text encoder, then the U-Net."
+        "The model call `denoiser(x_t, t, ids)` the sampler sees: the text encoder, then the backbone."
         if ids is None: ids = torch.zeros(len(x_t), self.tokenizer.max_words, dtype=torch.long, device=x_t.device)
-        with torch.no_grad(): return self.unet(x_t, t, self.text_encoder(ids))
+        with torch.no_grad(): return self.backbone(x_t, t, self.text_encoder(ids))
 
     def run_settings(self, steps: int | None = None, guidance: float | None = None) -> tuple[int, float]:
         "`steps` and `guidance` checked, each None replaced by the pipeline's recorded default (`self.defaults`): what every drawing method runs with."
@@ -355,10 +374,44 @@ class Pipeline:
 
 # %% ../nbs/09_text_to_image.ipynb #b9000082
 def load_pipeline(ckpt="sprites-t2i", device=None) -> Pipeline:
-    "The pipeline of a text-to-image checkpoint (a folder or a shipped name) on `device` (default: `default_device()`): its U-Net and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256, loaded once), its schedule and its recorded sampling defaults."
+    "The pipeline of a text-to-image checkpoint (a folder or a shipped name) on `device` (default: `default_device()`): its backbone (U-Net or MMDiT) and frozen text encoder, the tokenizer it was trained with, the VAE it names (checked by SHA-256, loaded once), its schedule and its recorded sampling defaults."
     loaded = load_checkpoint(ckpt, device=resolve_device(device))
-    if loaded.config.get("model_class") != "TextToImageUNet": raise ValueError(f"checkpoint {ckpt} holds a {type(loaded.model).__name__}, not a text-to-image model (TextToImageUNet)")
+    if not all(hasattr(loaded.model, part) for part in ("text_encoder", "backbone")):     # a TextToImageModel (by its parts: a notebook may redefine the class)
+        raise ValueError(f"checkpoint {ckpt} holds a {type(loaded.model).__name__}, not a text-to-image model (a TextToImageModel: TextToImageUNet, TextToImageMMDiT)")
     extra = loaded.config.get("extra", {})
     vae = loaded.decode.__self__                                  # the autoencoder `load_checkpoint` loaded and checked for the decoder
-    return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.unet, vae, loaded.schedule, loaded.prediction, loaded.shape,
+    return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.backbone, vae, loaded.schedule, loaded.prediction, loaded.shape,
                     sampling_defaults(loaded))
+
+# %% ../nbs/09_text_to_image.ipynb #75f93013
+def generate_for_rows(pipe: Pipeline, rows: torch.Tensor, guidance: float | None = None, seed: int = 0, batch: int = 256) -> torch.Tensor:
+    "One sample from `pipe` per attribute row of `rows` (n, 4), asked for with its full caption; noise from `seed`, `guidance` the pipeline's default unless given: images (n, 3, 32, 32) in [-1, 1]."
+    prompts = [caption(r) for r in rows]
+    z = torch.randn(len(rows), *pipe.latent_shape, generator=torch.Generator().manual_seed(seed))
+    return torch.cat([pipe(prompts[i:i + batch], latents=z[i:i + batch], guidance=guidance, output="pt", progress=False) for i in range(0, len(rows), batch)])
+
+def adherence(x: torch.Tensor, rows: torch.Tensor) -> dict:
+    "How often the sprites `x` show the attribute rows `rows` they were asked for, read by chapter 92's judge: for each attribute and for all four, (share, Wilson 95% interval)."
+    hit = captioned_hits(x, rows)
+    cols = {name: hit[:, k] for k, name in enumerate(("shape", "colour", "size", "position"))} | {"all four": hit.all(1)}
+    return {k: (v.float().mean().item(), wilson_interval(int(v.sum()), len(v))) for k, v in cols.items()}
+
+# %% ../nbs/09_text_to_image.ipynb #cdb5c230
+def word_maps(pipe: Pipeline, prompt: str, n: int = 4, seed: int = 0, layer: nn.Module | None = None):
+    "The slots of `prompt` ('<start>' and its words), their attention maps (slots, side, side) in `layer` (default: the backbone's `map_layer()`), averaged over heads, steps and `n` samples, and the samples. The layer keeps its maps as (batch, heads, pixels, slots), the weights from each latent position to each slot."
+    layer = layer if layer is not None else pipe.backbone.map_layer()
+    kept = []
+    hook = layer.register_forward_hook(lambda module, args, out: kept.append(module.maps[len(module.maps) // 2:].mean(1)))   # guided batch: (empty prompt, prompt)
+    layer.keep_maps = True
+    try: images = pipe([prompt], n=n, seed=seed, output="pt", progress=False)
+    finally: hook.remove(); layer.keep_maps, layer.maps = False, None
+    words = ["<start>"] + pipe.tokenizer.words(prompt)
+    side = int(kept[0].shape[1] ** 0.5)
+    return words, torch.stack(kept).mean((0, 1)).T.reshape(-1, side, side)[:len(words)], images
+
+# %% ../nbs/09_text_to_image.ipynb #cb926d2f
+def share_in_half(maps: torch.Tensor, half: str) -> torch.Tensor:
+    "The share of each slot's attention (slots, side, side) that falls in the left, right, top or bottom half."
+    s = maps.shape[-1] // 2
+    part = {"left": maps[:, :, :s], "right": maps[:, :, s:], "top": maps[:, :s], "bottom": maps[:, s:]}[half]
+    return part.sum((1, 2)) / maps.sum((1, 2))

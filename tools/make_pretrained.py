@@ -14,6 +14,7 @@
     .venv/bin/python tools/make_pretrained.py sprites-t2i --steps 900 --seed 0       # ... and its U-Net (after the two above)
     .venv/bin/python tools/make_pretrained.py digits-fewstep --steps STEPS --seed 0  # chapter 11: a consistency student of digits
     .venv/bin/python tools/make_pretrained.py digits-dit --steps 1193 --seed 0      # chapter 12: a DiT-M/2 with the digits recipe and budget
+    .venv/bin/python tools/make_pretrained.py sprites-t2i-dit --steps 900 --seed 0  # chapter 12: SD3 in miniature, the sprites-t2i recipe with an MMDiT and rectified flow
     .venv/bin/python tools/make_pretrained.py digit-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py mnist-classifier --seed 0
     .venv/bin/python tools/make_pretrained.py sprite-judge --seed 0                  # chapter 92's judge of captioned sprites
@@ -34,7 +35,8 @@ CLASSIFIERS = {"digit-classifier": ("digits", "test"), "mnist-classifier": ("mni
 TRAIN_ARGS = {"vae-digits": ["vae"], "latent-digits": ["latent", "--vae", "vae-digits"],   # shipped name -> `diffnotes train` arguments
               "digits-flow": ["digits", "--objective", "flow"], "digits-fewstep": ["fewstep", "--teacher", "digits"],
               "vae-mnist": ["mnist-vae"], "mnist": ["mnist-latent", "--vae", "vae-mnist"],
-              "vae-sprites": ["sprites-vae"], "sprites-t2i": ["sprites-t2i", "--vae", "vae-sprites", "--text-encoder", "sprites-clip"]}
+              "vae-sprites": ["sprites-vae"], "sprites-t2i": ["sprites-t2i", "--vae", "vae-sprites", "--text-encoder", "sprites-clip"],
+              "sprites-t2i-dit": ["sprites-t2i-dit", "--vae", "vae-sprites", "--text-encoder", "sprites-clip"]}
 
 def cpu_name() -> str:
     "The CPU's model name as the OS reports it (Linux: /proc/cpuinfo)."
