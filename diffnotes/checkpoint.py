@@ -97,7 +97,7 @@ def read_tensors(path, kind: str = "weights", verify: bool = True) -> dict[str, 
 MODEL_CLASSES: dict[str, type] = {}        # what a checkpoint may name as its model ...
 SCHEDULE_CLASSES: dict[str, type] = {}     # ... as a schedule other than chapter 02's `Schedule` (chapter 08's `FlowSchedule`) ...
 OBJECTIVE_CLASSES: dict[str, type] = {}    # ... and as a training objective other than the diffusion loss (chapter 08's `FlowObjective`)
-CHECKPOINT_MODULES = ("diffnotes.unet", "diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics", "diffnotes.fewstep", "diffnotes.dit")   # the modules whose classes register on import
+CHECKPOINT_MODULES = ("diffnotes.unet", "diffnotes.vae", "diffnotes.flow", "diffnotes.text_to_image", "diffnotes.metrics", "diffnotes.fewstep", "diffnotes.dit", "diffnotes.discrete")   # the modules whose classes register on import
 SCHEDULE_KINDS = ("linear", "scaled_linear", "cosine")
 
 def register_model_class(cls: type) -> type:

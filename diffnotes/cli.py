@@ -15,7 +15,7 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .checkpoint import (FINGERPRINT_STEPS, context_spec, denoiser_extra, load_checkpoint, match_fingerprint, pretrained_manifest,
-                                  pretrained_path, read_tensors, sampling_weights, tensors_sha256)
+                                  pretrained_path, read_config, read_tensors, resolve_checkpoint, sampling_weights, tensors_sha256)
 from .conditioning import ATTRIBUTE_CONTEXT, CONTEXT_DROPOUT, DEFAULT_GUIDANCE, LABEL_CONTEXT, digits_cond_data, one_hot, shapes_cond_data
 from .data import captioned_sprites, digits, fashion_mnist, image_folder, mnist, mnist_5k, to_pil
 from .noise import PREDICTIONS, Schedule
@@ -30,19 +30,21 @@ from .vae import VAE, encode_dataset, fit_scale, latent_model, load_vae, vae_tra
 from .flow import VELOCITY, FlowObjective, FlowSchedule
 from .fewstep import ConsistencyDistillation
 from .dit import digits_dit_model, t2i_dit_model
+from .discrete import (MASK_SPAN, TEXT_BATCH, TEXT_LR, TEXT_STEPS, UNMASK_ORDERS, ar_sample, held_out_bits, infill, load_text_model,
+                                masked_start, text_trainer, text_windows, unmask_sample)
 from .editing import DEFAULT_STRENGTH, INVERT_STEPS, image_batch, mask_batch
 from .text_to_image import (CLIP, CLIP_TRAIN_N, DEFAULT_T2I_GUIDANCE, DEFAULT_T2I_STEPS, Tokenizer, clip_training_data, load_clip,
                                      clip_trainer, load_pipeline, t2i_extra, t2i_model, zero_shot_attributes)
 
 # %% auto #0
 __all__ = ['LIBRARY_OPTIONS', 'MAX_GRID_SIDE', 'RECIPE_OPTIONS', 'TRAIN_RECIPES', 'VAE_REPORT_N', 'CLIP_STEPS', 'OBJECTIVES',
-           'IMAGE_SUFFIXES', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int', 'as_option',
-           'usage_error', 'shipped_of_kind', 'add_device_option', 'save_picture', 'npy_writer', 'grid_side',
-           'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command', 'run_grid_sampler',
-           'build_trainer', 'run_train', 'context_from_args', 'default_batch_size', 'add_sample_command', 'run_sample',
-           'add_generate_command', 'run_generate', 'add_edit_command', 'run_edit', 'train_fingerprint',
-           'reproducible_models', 'this_machine', 'deterministic_fp32', 'add_reproduce_command', 'run_reproduce',
-           'build_parser', 'main', 'run_cli']
+           'IMAGE_SUFFIXES', 'TEXT_SAMPLE_STEPS', 'GENERATE_BATCH', 'MAX_PICTURE_PIXELS', 'VERDICTS', 'positive_int',
+           'as_option', 'usage_error', 'shipped_of_kind', 'add_device_option', 'save_picture', 'npy_writer',
+           'grid_side', 'check_scale', 'add_toy_command', 'run_toy', 'TrainRecipe', 'add_train_command',
+           'run_grid_sampler', 'build_trainer', 'run_train', 'context_from_args', 'default_batch_size',
+           'add_sample_command', 'run_sample_text', 'run_sample', 'add_generate_command', 'run_generate',
+           'add_edit_command', 'run_edit', 'train_fingerprint', 'reproducible_models', 'this_machine',
+           'deterministic_fp32', 'add_reproduce_command', 'run_reproduce', 'build_parser', 'main', 'run_cli']
 
 # %% ../nbs/91_cli.ipynb #c277109f
 def positive_int(text: str) -> int:
@@ -260,6 +262,25 @@ def _run_train_clip(args) -> CLIP:
           f"zero-shot, all four attributes: {read['seen']:.1%} of 1,000 sprites of seen pairs, {read['held_out']:.1%} of held-out pairs; checkpoint in {args.out}")
     return clip
 
+def _text_trainer(args) -> Trainer:
+    "The `Trainer` of `diffnotes train text-masked|text-ar ARGS` (chapter 13's `text_trainer`), checked, not yet trained."
+    for opt, why in (("resume", "it trains in minutes"), ("prediction", "a text model is not a Gaussian denoiser"), ("objective", "its objective is its kind, masked or ar")):
+        if getattr(args, opt): usage_error("train", f"--{opt} does not apply to `train {args.what}` ({why})")
+    if args.precision not in (None, "auto", "fp32"): usage_error("train", f"--precision {args.precision} is not supported for `train {args.what}` (it trains in fp32)")
+    if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {TEXT_STEPS}), so that it can be reproduced")
+    if (Path(args.out) / "config.json").exists(): usage_error("train", f"{args.out} already holds a checkpoint; choose another --out")
+    try: return text_trainer(args.what.removeprefix("text-"), args.steps or TEXT_STEPS, args.batch_size, args.lr, args.seed, progress=not args.quiet, device=args.device)
+    except ValueError as e: usage_error("train", str(e))
+
+def _run_train_text(args):
+    "`diffnotes train text-masked|text-ar`: chapter 13's character model on the Python reference manual, written to --out, with its held-out bits per character."
+    run = _text_trainer(args).fit()
+    run.save(args.out)
+    model, kind = run.average.eval(), args.what.removeprefix("text-")
+    bits, _ = held_out_bits(model, kind, text_windows("held_out"), run.objective.params.get("mask_id", run.objective.params.get("start_id")))
+    print(f"trained {args.what}: {run.step} steps, {run.seconds:.0f} s; held-out {bits:.3f} bits per character ({'a bound' if kind == 'masked' else 'exact'}); checkpoint in {args.out}")
+    return model
+
 def _text_encoder_option(args) -> tuple:
     "The CLIP and tokenizer that --text-encoder names (default sprites-clip), or a ValueError naming --text-encoder."
     try: return load_clip(args.text_encoder or "sprites-clip")
@@ -323,6 +344,10 @@ TRAIN_RECIPES.update({
     "fewstep": TrainRecipe("a consistency student distilled from --teacher (default digits), started from its weights, for 1 to 4 calls (shipped as digits-fewstep, chapter 11)",
                            lambda a: _teacher(a).model, lambda a: (digits("train")[0], None), make_objective=lambda a: ConsistencyDistillation(a.teacher or "digits"),
                            defaults={"lr": 2e-4, "warmup_steps": 10, "mixed_precision": "fp32"}, options=("teacher",)),
+    "text-masked": TrainRecipe("chapter 13's masked-diffusion character model (a bidirectional transformer, MDLM's bound) on the Python reference manual (shipped as text-masked)",
+                               run=_run_train_text, trainer=_text_trainer, data="text", defaults={"batch_size": TEXT_BATCH, "lr": TEXT_LR}),
+    "text-ar": TrainRecipe("chapter 13's autoregressive baseline (the same transformer, causal) on the same text, steps and batch (shipped as text-ar)",
+                           run=_run_train_text, trainer=_text_trainer, data="text", defaults={"batch_size": TEXT_BATCH, "lr": TEXT_LR}),
     "images": TrainRecipe("the U-Net on your own folder of images (--data DIR --size S [--channels 1|3])",
                           lambda a: image_model(a.channels or 3), _images_data, options=("data", "size", "channels")),
     "mnist": TrainRecipe("the U-Net on MNIST at 28x28, downloaded by torchvision into --data (default ./data)",
@@ -544,10 +569,12 @@ def _context_help() -> str:
 
 def add_sample_command(subparsers):
     "Register `diffnotes sample`; its sampler choices and their help come from the table `SAMPLERS`."
-    p = subparsers.add_parser("sample", help="sample images from a checkpoint or a shipped model",
-                              description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy), in batches of constant memory.")
+    p = subparsers.add_parser("sample", help="sample images (or text) from a checkpoint or a shipped model",
+                              description="Sample from a trained model and write a PNG grid (and optionally the samples as .npy), in batches of constant memory. "
+                                          "A text model of chapter 13 (text-masked, text-ar) prints its samples instead, or writes them to --out FILE.txt, and fills the [MASK] spans of --infill.")
     denoisers = shipped_of_kind("denoiser")
-    p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers)} (default: digits)")
+    texts = [n for n in shipped_of_kind("TextTransformer")]
+    p.add_argument("--ckpt", default="digits", help=f"checkpoint folder, or the name of a shipped model: {', '.join(denoisers + texts)} (default: digits)")
     p.add_argument("--sampler", choices=list(SAMPLERS), default=None, help=_sampler_help())
     p.add_argument("--steps", type=positive_int, default=None, help="sampling steps (default: the checkpoint's recorded steps, or with another --sampler that sampler's own, listed under --sampler)")
     p.add_argument("--eta", type=float, default=0.0, help="DDIM's noise scale (default 0: deterministic); only for "
@@ -555,10 +582,10 @@ def add_sample_command(subparsers):
     p.add_argument("--spacing", choices=sorted({s for r in SAMPLERS.values() for s in r.spacings}), default=None,
                    help=f"grid of timesteps or noise levels (default: the checkpoint's recorded grid; without one, {SOLVER_SPACING}, even steps in log-SNR, for the samplers that take it, "
                         f"which chapter 05a measured as the most accurate at 10-20 model calls, otherwise the sampler's own)")
-    p.add_argument("--n", type=positive_int, default=64, help="number of samples (default 64)")
+    p.add_argument("--n", type=positive_int, default=None, help="number of samples (default 64 images, 4 texts)")
     p.add_argument("--batch-size", type=positive_int, default=None, help="samples drawn at once (default: 256 for 16x16 images, fewer for larger ones; memory stays constant whatever --n)")
     p.add_argument("--seed", type=int, default=0, help="seed of the starting noise and of any sampling noise (default 0); batch k > 0 uses a seed derived from it")
-    p.add_argument("--out", required=True, help="image file (.png or .jpg) for the grid of samples; missing folders are made")
+    p.add_argument("--out", default=None, help="image file (.png or .jpg) for the grid of samples, required for an image model; for a text model a .txt file (default: print); missing folders are made")
     p.add_argument("--scale", type=positive_int, default=None, help=f"enlarge the grid K times, pixel for pixel (default: the whole number nearest to 512 / the grid's width; at most {MAX_GRID_SIDE} pixels on a side)")
     p.add_argument("--npy", default=None, help="also save the samples as a float32 .npy of shape (n, C, H, W) in [-1, 1], written batch by batch")
     p.add_argument("--label", default=None, help="class label(s) for a class-conditional model, e.g. 3 or 0,1,2 (cycled over the samples; default: every label in turn, a row each); digits-cond and mnist: 0-9")
@@ -569,9 +596,42 @@ def add_sample_command(subparsers):
     p.add_argument("--precision", choices=PRECISIONS, default="auto", help=f"the network's arithmetic: auto (default: a half precision where it runs at least {BF16_MIN_SPEEDUP:g}x as fast as fp32 on this device, "
                    "measured once per machine and kept, chapter 93; else fp32), fp32, bf16 or fp16 (GPUs); the sampler's own updates stay fp32")
     add_device_option(p)
+    p.add_argument("--infill", default=None, metavar="TEXT", help=f'text models: fill the {MASK_SPAN}-character gaps marked [MASK] in TEXT, e.g. "The [MASK] statement is used to" (see --span)')
+    p.add_argument("--span", type=positive_int, default=None, help=f"text models with --infill: characters each [MASK] stands for (default {MASK_SPAN})")
+    p.add_argument("--order", choices=UNMASK_ORDERS, default=None, help="text-masked: which masks to reveal first, random (ancestral sampling, the default without --infill) or confidence (the surest first, the default with --infill)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_sample)
     return p
+
+TEXT_SAMPLE_STEPS = 64          # unmasking steps of `diffnotes sample --ckpt text-masked` (chapter 13: one per character of a window)
+
+def run_sample_text(args) -> list[str]:
+    "`diffnotes sample` for a text model of chapter 13: --n samples (or --infill fillings) printed, or written to --out FILE.txt; options of image models are refused."
+    image_only = {"sampler": None, "spacing": None, "label": None, "context": None, "guidance": None, "clip": None, "npy": None, "scale": None, "batch_size": None}
+    try:
+        for opt, default in image_only.items():
+            if getattr(args, opt) != default: raise ValueError(f"--{opt.replace('_', '-')} applies to image models, not to the text model --ckpt {args.ckpt}")
+        if args.eta or args.guidance_rescale: raise ValueError(f"--{'eta' if args.eta else 'guidance-rescale'} applies to image models, not to the text model --ckpt {args.ckpt}")
+        out = _output_path(args.out, "--out", (".txt",)) if args.out is not None else None
+        model, tokenizer, kind = load_text_model(args.ckpt, device=resolve_device(args.device, "--device"))
+        if kind == "ar" and (args.steps or args.order): raise ValueError(f"--{'steps' if args.steps else 'order'} does not apply to --ckpt {args.ckpt}, an autoregressive model (one character per model call)")
+        if args.span is not None and args.infill is None: raise ValueError("--span applies with --infill")
+        n, g = args.n or 4, torch.Generator().manual_seed(args.seed)
+        if args.infill is not None:
+            texts = infill(model, kind, tokenizer, args.infill, n=n, span=args.span or MASK_SPAN, steps=args.steps, order=args.order or "confidence", seed=args.seed)
+        else:
+            ids = (unmask_sample(model, masked_start(n, model.length, tokenizer.mask_id), args.steps or TEXT_SAMPLE_STEPS, tokenizer.mask_id, args.order or "random",
+                                 generator=g, progress=not args.quiet) if kind == "masked" else ar_sample(model, n, model.length, tokenizer.mask_id, generator=g, progress=not args.quiet))
+            texts = [tokenizer.decode(r) for r in ids]
+    except (ValueError, FileNotFoundError, TypeError) as e: usage_error("sample", as_option(str(e)))
+    body = "\n".join(f"--- {k + 1} ---\n{t}" for k, t in enumerate(texts)) + "\n"
+    if out is None: print(body, end="")
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(out) as tmp: tmp.write_text(body)
+        what = "fillings" if args.infill is not None else "samples"
+        print(f"{n} {what} of --ckpt {args.ckpt} ({kind}" + (f", {args.steps or TEXT_SAMPLE_STEPS} steps" if kind == "masked" and (args.steps or args.infill is None) else ", a step per masked character" if kind == "masked" else "") + f", seed {args.seed}): {out}")
+    return texts
 
 def _cli_precision(precision: str, loaded, row, n: int, ctx, announce=None) -> tuple[str, str]:
     "The precision `diffnotes sample` runs the network in, and why: chapter 04's `resolve_precision` on a batch like the first, at the first time."
@@ -586,7 +646,14 @@ def _batch_generator(seed: int, k: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed if k == 0 else (seed * 1_000_003 + k) % 2 ** 63)
 
 def run_sample(args) -> torch.Tensor:
-    "The `diffnotes sample` command: check everything, `load_checkpoint`, then `sample_checkpoint` batch by batch with its own schedule, prediction type, shape and decoder."
+    "The `diffnotes sample` command: check everything, `load_checkpoint`, then `sample_checkpoint` batch by batch with its own schedule, prediction type, shape and decoder (a text model: `run_sample_text`)."
+    try: text_model = "text_kind" in read_config(resolve_checkpoint(args.ckpt)).get("extra", {})
+    except (ValueError, FileNotFoundError, NotADirectoryError) as e: usage_error("sample", as_option(str(e)))
+    if text_model: return run_sample_text(args)
+    for opt in ("infill", "span", "order"):
+        if getattr(args, opt) is not None: usage_error("sample", f"--{opt} applies to a text model (text-masked, text-ar), not to --ckpt {args.ckpt}")
+    if args.out is None: usage_error("sample", "--out is required: the image file (.png or .jpg) for the grid of samples")
+    args.n = args.n or 64
     try:
         out = _output_path(args.out, "--out", IMAGE_SUFFIXES)
         npy = _output_path(args.npy, "--npy", (".npy",)) if args.npy else None

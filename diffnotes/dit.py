@@ -43,16 +43,16 @@ def modulate(x: torch.Tensor, shift: torch.Tensor, scale: torch.Tensor) -> torch
     return x * (1 + scale[:, None]) + shift[:, None]
 
 class Attention(nn.Module):
-    "Multi-head self-attention over tokens (batch, N, `dim`), every token attending to every other."
-    def __init__(self, dim: int, heads: int):
+    "Multi-head self-attention over tokens (batch, N, `dim`), every token attending to every other (with `causal`, only to itself and those before it: chapter 13's autoregressive model)."
+    def __init__(self, dim: int, heads: int, causal: bool = False):
         super().__init__()
         if dim % heads: raise ValueError(f"dim ({dim}) must be divisible by heads ({heads})")
-        self.heads, self.qkv, self.out = heads, nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.heads, self.causal, self.qkv, self.out = heads, causal, nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, n, d = x.shape
         q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)   # each (b, heads, n, d / heads)
-        return self.out(F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, n, d))
+        return self.out(F.scaled_dot_product_attention(q, k, v, is_causal=self.causal).transpose(1, 2).reshape(b, n, d))
 
 class DiTBlock(nn.Module):
     "A transformer block whose two weightless LayerNorms are shifted and scaled by the conditioning vector `c`, and whose two branches are gated by it; with `zero_gates` (adaLN-Zero) all six start at zero."

@@ -383,7 +383,7 @@ def load_pipeline(ckpt="sprites-t2i", device=None) -> Pipeline:
     return Pipeline(Tokenizer(**extra["tokenizer"]), loaded.model.text_encoder, loaded.model.backbone, vae, loaded.schedule, loaded.prediction, loaded.shape,
                     sampling_defaults(loaded))
 
-# %% ../nbs/09_text_to_image.ipynb #75f93013
+# %% ../nbs/09_text_to_image.ipynb #bff09ce4
 def generate_for_rows(pipe: Pipeline, rows: torch.Tensor, guidance: float | None = None, seed: int = 0, batch: int = 256) -> torch.Tensor:
     "One sample from `pipe` per attribute row of `rows` (n, 4), asked for with its full caption; noise from `seed`, `guidance` the pipeline's default unless given: images (n, 3, 32, 32) in [-1, 1]."
     prompts = [caption(r) for r in rows]
@@ -396,7 +396,7 @@ def adherence(x: torch.Tensor, rows: torch.Tensor) -> dict:
     cols = {name: hit[:, k] for k, name in enumerate(("shape", "colour", "size", "position"))} | {"all four": hit.all(1)}
     return {k: (v.float().mean().item(), wilson_interval(int(v.sum()), len(v))) for k, v in cols.items()}
 
-# %% ../nbs/09_text_to_image.ipynb #cdb5c230
+# %% ../nbs/09_text_to_image.ipynb #6c256b96
 def word_maps(pipe: Pipeline, prompt: str, n: int = 4, seed: int = 0, layer: nn.Module | None = None):
     "The slots of `prompt` ('<start>' and its words), their attention maps (slots, side, side) in `layer` (default: the backbone's `map_layer()`), averaged over heads, steps and `n` samples, and the samples. The layer keeps its maps as (batch, heads, pixels, slots), the weights from each latent position to each slot."
     layer = layer if layer is not None else pipe.backbone.map_layer()
@@ -409,7 +409,7 @@ def word_maps(pipe: Pipeline, prompt: str, n: int = 4, seed: int = 0, layer: nn.
     side = int(kept[0].shape[1] ** 0.5)
     return words, torch.stack(kept).mean((0, 1)).T.reshape(-1, side, side)[:len(words)], images
 
-# %% ../nbs/09_text_to_image.ipynb #cb926d2f
+# %% ../nbs/09_text_to_image.ipynb #3e169892
 def share_in_half(maps: torch.Tensor, half: str) -> torch.Tensor:
     "The share of each slot's attention (slots, side, side) that falls in the left, right, top or bottom half."
     s = maps.shape[-1] // 2
