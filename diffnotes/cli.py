@@ -235,13 +235,17 @@ def _sprite_images(args) -> tuple:
 
 CLIP_STEPS = 600      # the default length of `train sprites-clip`
 
-def _clip_run(args):
-    "The CLIP, its data and its steps for `diffnotes train sprites-clip ARGS`, checked."
-    for opt, why in (("resume", "it trains in about a minute"), ("prediction", "CLIP is not a denoiser"), ("objective", "CLIP is not a denoiser")):
+def _check_run_by_steps(args, default_steps: int, why_not: dict):
+    "Refuse what a recipe with a loop of its own (fp32, a new --out, a length in --steps, default `default_steps`) does not take; `why_not` says why for --resume, --prediction and --objective."
+    for opt, why in why_not.items():
         if getattr(args, opt): usage_error("train", f"--{opt} does not apply to `train {args.what}` ({why})")
     if args.precision not in (None, "auto", "fp32"): usage_error("train", f"--precision {args.precision} is not supported for `train {args.what}` (it trains in fp32)")
-    if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {CLIP_STEPS}), so that it can be reproduced")
+    if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {default_steps}), so that it can be reproduced")
     if (Path(args.out) / "config.json").exists(): usage_error("train", f"{args.out} already holds a checkpoint; choose another --out")
+
+def _clip_run(args):
+    "The CLIP, its data and its steps for `diffnotes train sprites-clip ARGS`, checked."
+    _check_run_by_steps(args, CLIP_STEPS, {"resume": "it trains in about a minute", "prediction": "CLIP is not a denoiser", "objective": "CLIP is not a denoiser"})
     torch.manual_seed(args.seed)
     return CLIP(), clip_training_data(), args.steps or CLIP_STEPS
 
@@ -264,11 +268,7 @@ def _run_train_clip(args) -> CLIP:
 
 def _text_trainer(args) -> Trainer:
     "The `Trainer` of `diffnotes train text-masked|text-ar ARGS` (chapter 13's `text_trainer`), checked, not yet trained."
-    for opt, why in (("resume", "it trains in minutes"), ("prediction", "a text model is not a Gaussian denoiser"), ("objective", "its objective is its kind, masked or ar")):
-        if getattr(args, opt): usage_error("train", f"--{opt} does not apply to `train {args.what}` ({why})")
-    if args.precision not in (None, "auto", "fp32"): usage_error("train", f"--precision {args.precision} is not supported for `train {args.what}` (it trains in fp32)")
-    if args.epochs or args.minutes: usage_error("train", f"`train {args.what}` is given in --steps (default {TEXT_STEPS}), so that it can be reproduced")
-    if (Path(args.out) / "config.json").exists(): usage_error("train", f"{args.out} already holds a checkpoint; choose another --out")
+    _check_run_by_steps(args, TEXT_STEPS, {"resume": "it trains in minutes", "prediction": "a text model is not a Gaussian denoiser", "objective": "its objective is its kind, masked or ar"})
     try: return text_trainer(args.what.removeprefix("text-"), args.steps or TEXT_STEPS, args.batch_size, args.lr, args.seed, progress=not args.quiet, device=args.device)
     except ValueError as e: usage_error("train", str(e))
 
