@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from diffnotes.checkpoint import pretrained_manifest
-from diffnotes.discrete import (TEXT_LENGTH, TEXT_STEPS, ar_sample, held_out_bits, left_to_right_fill, load_text_model, masked_start, real_word_share,
+from diffnotes.discrete import (TEXT_LENGTH, TEXT_STEPS, ar_sample, fill_gaps, held_out_bits, load_text_model, masked_start, real_word_share,
                                 text_tokenizer, text_trainer, text_windows, training_words, unmask_sample)
 from diffnotes.hardware import machine_name
 from _results import write_section
@@ -34,9 +34,7 @@ def samples(model, kind: str, tok, order: str = "random", n: int = 64) -> tuple[
 def infill_accuracy(model, kind: str, tok, x_held: torch.Tensor, n: int = 160) -> float:
     "The share of 16 masked characters (24..39) of `n` held-out windows filled with the original character."
     windows = x_held[torch.randperm(len(x_held), generator=torch.Generator().manual_seed(0))[:n]]
-    gaps = windows.clone(); gaps[:, 24:40] = tok.mask_id
-    g = torch.Generator().manual_seed(0)
-    filled = unmask_sample(model, gaps, 16, tok.mask_id, "confidence", generator=g) if kind == "masked" else left_to_right_fill(model, gaps, tok.mask_id, generator=g)
+    filled = fill_gaps(model, kind, windows, 24, 40, tok.mask_id)
     return (filled[:, 24:40] == windows[:, 24:40]).float().mean().item()
 
 def evaluate(name: str, model, kind: str, minutes: float, tok, x_held, vocab) -> dict:

@@ -407,7 +407,7 @@ def word_maps(pipe: Pipeline, prompt: str, n: int = 4, seed: int = 0, layer: nn.
     finally: hook.remove(); layer.keep_maps, layer.maps = False, None
     words = ["<start>"] + pipe.tokenizer.words(prompt)
     side = int(kept[0].shape[1] ** 0.5)
-    return words, torch.stack(kept).mean((0, 1)).T.reshape(-1, side, side)[:len(words)], images
+    return words, torch.stack(kept).mean((0, 1)).T.reshape(-1, side, side)[:len(words)].cpu(), images.cpu()   # on the CPU, for figures
 
 # %% ../nbs/09_text_to_image.ipynb #3e169892
 def share_in_half(maps: torch.Tensor, half: str) -> torch.Tensor:
