@@ -324,6 +324,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
 def diffusers_sample(scheduler, model, x_T: torch.Tensor, steps: int) -> torch.Tensor:
     "Sample with a `diffusers` scheduler driving `model(x_t, t)`, the way its pipelines do: the reference the tests and benchmarks compare with."
     scheduler.set_timesteps(steps)
+    if isinstance(model, torch.nn.Module): x_T = x_T.to(device_of(model))      # where the network is, as `sample` does
     x = x_T * scheduler.init_noise_sigma
     for t in scheduler.timesteps:
         x = scheduler.step(model(scheduler.scale_model_input(x, t), t.repeat(len(x))), t, x).prev_sample
@@ -344,8 +345,9 @@ def grid_sampler(sampler: str = "ddim", steps: int = 50, decode: Callable | None
 @torch.no_grad()
 def ddim_invert(model, schedule: Schedule, x0: torch.Tensor, steps: int = 50, spacing: str = "leading",
                 context: torch.Tensor | None = None, progress: bool = False, prediction: str = "eps") -> torch.Tensor:
-    "Run deterministic DDIM backwards, from images `x0` to the noise `x_T` that DDIM (same steps and spacing) maps back to them; `prediction` is what `model` predicts ('eps', 'x0' or 'v'), turned into $\\hat\\epsilon$ at the timestep the model is told."
+    "Run deterministic DDIM backwards, from images `x0` to the noise `x_T` that DDIM (same steps and spacing) maps back to them; `prediction` is what `model` predicts ('eps', 'x0' or 'v'), turned into $\\hat\\epsilon$ at the timestep the model is told. Runs on the model's device, as `sample` does."
     _check_prediction(prediction)
+    if isinstance(model, torch.nn.Module): x0, context = x0.to(device_of(model)), (None if context is None else context.to(device_of(model)))
     ts = timesteps(schedule.T, steps, spacing).flip(0).tolist()
     x, ab_cur = x0.clone(), torch.tensor(1.0)
     for t in progress_bar(ts, desc="ddim inversion", disable=not progress):

@@ -12,6 +12,7 @@ from .checkpoint import load_checkpoint, register_model_class, register_objectiv
 from .sampling import grid_sampler
 from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups
+from .hardware import device_of
 
 # %% auto #0
 __all__ = ['VAE_BETA', 'VAEBlock', 'VAE', 'reparameterize', 'kl_divergence', 'vae_loss', 'VAEObjective', 'vae_trainer',
@@ -92,13 +93,13 @@ class VAE(nn.Module):
         return self.decode_raw(reparameterize(mean, logvar, generator, noise)), mean, logvar
 
     def encode(self, x: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None) -> torch.Tensor:
-        "Scaled latents of images `x`: `scale` times the posterior mean (or a draw from the posterior with `sample`)."
-        mean, logvar = self.posterior(x)
-        return self.scale * (reparameterize(mean, logvar, generator) if sample else mean)
+        "Scaled latents of images `x`: `scale` times the posterior mean (or a draw from the posterior with `sample`). Computed where the VAE is; the latents come back on `x`'s device, as a codec's output does."
+        mean, logvar = self.posterior(x.to(device_of(self)))
+        return (self.scale * (reparameterize(mean, logvar, generator) if sample else mean)).to(x.device)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        "Images from scaled latents `z` (as made by `encode` or by a latent diffusion model)."
-        return self.decode_raw(z / self.scale)
+        "Images from scaled latents `z` (as made by `encode` or by a latent diffusion model). Computed where the VAE is; the images come back on `z`'s device."
+        return self.decode_raw(z.to(device_of(self)) / self.scale).to(z.device)
 
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
         "`decode(encode(x))`: the image the VAE keeps of `x`."
