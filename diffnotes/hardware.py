@@ -12,9 +12,9 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['DEVICE_ENV', 'DEVICES', 'DEVICE_RTOL', 'PRECISIONS', 'BF16_MIN_SPEEDUP', 'default_device', 'resolve_device',
-           'device_of', 'seeded_noise', 'relative_difference', 'autocast', 'in_precision', 'half_precision',
-           'check_precision', 'half_speedup', 'precision_cache_path', 'machine_name', 'resolve_precision',
-           'mount_point', 'no_space', 'atomic_path', 'reserve']
+           'device_of', 'seeded_noise', 'autocast', 'in_precision', 'half_precision', 'check_precision', 'half_speedup',
+           'precision_cache_path', 'machine_name', 'resolve_precision', 'mount_point', 'no_space', 'atomic_path',
+           'reserve']
 
 # %% ../nbs/93_hardware.ipynb #ad98dfb9
 DEVICE_ENV = "DIFFNOTES_DEVICE"            # set it to cpu, cuda, cuda:N or mps to override the choice below
@@ -55,13 +55,7 @@ def seeded_noise(shape, generator: torch.Generator | None = None, device=None) -
     return x if device is None else x.to(resolve_device(device))
 
 # %% ../nbs/93_hardware.ipynb #e7a8092b
-DEVICE_RTOL = 1e-2   # samples of one seed on two devices: the largest relative difference that is still rounding (TF32, summation order)
-
-def relative_difference(a: torch.Tensor, b: torch.Tensor) -> float:
-    "$\\lVert a - b \\rVert_2 / \\lVert b \\rVert_2$ over the whole batch, on the CPU in float64: how far `a` is from the reference `b`, wherever each lives."
-    a, b = a.detach().cpu().double(), b.detach().cpu().double()
-    if a.shape != b.shape: raise ValueError(f"a and b must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-    return float((a - b).norm() / b.norm().clamp_min(1e-30))
+DEVICE_RTOL = 1e-2   # samples of one seed on two devices: the largest relative difference (chapter 05a's relative_error) that is still rounding
 
 # %% ../nbs/93_hardware.ipynb #b69bff27
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")   # what `--precision` offers; fp16 only on a GPU. `TrainConfig.mixed_precision` also takes 'no' (= 'fp32')

@@ -551,8 +551,9 @@ class GaussianOracle:
         return (x_t.double() * self.std / (ab * self.std ** 2 + 1 - ab).sqrt()).to(x_t)
 
 def relative_error(x: torch.Tensor, exact: torch.Tensor) -> float:
-    "||x - exact|| / ||exact||."
-    return ((x.double() - exact.double()).norm() / exact.double().norm()).item()
+    "||x - exact|| / ||exact||, in float64 on the CPU (so `x` and `exact` may live on different devices)."
+    x, exact = x.detach().cpu().double(), exact.detach().cpu().double()
+    return ((x - exact).norm() / exact.norm()).item()
 
 # %% ../nbs/05a_solvers.ipynb #92d07a7d
 def diffusers_counterpart(sampler: str, spacing: str, schedule: Schedule):
