@@ -15,7 +15,7 @@ from .data import square_tensor, to_pil
 from .flow import FlowSchedule, flow_path
 from .noise import Schedule
 from .sampling import ddim_invert, ddpm_step, guided_output, noise_levels, sample, timesteps
-from .hardware import device_of
+from .hardware import to_device_of
 from .viz import progress_bar
 from .text_to_image import DEFAULT_T2I_SPACING, DEFAULT_T2I_STEPS, Pipeline
 
@@ -99,8 +99,7 @@ def img2img(self: Pipeline, image, prompt, strength: float = DEFAULT_STRENGTH, s
 def masked_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tensor, noise: torch.Tensor, x_T: torch.Tensor | None = None, **sample_kwargs) -> torch.Tensor:
     "Inpainting by replacement: `sample` (chapter 05) from `x_T` (default `noise`), with the region `mask` == 0 replaced after every step by `x0` forward-noised with `noise` to the level reached. At the end that region is `x0` exactly."
     if mask.shape[-2:] != x0.shape[-2:]: raise ValueError(f"mask must cover x0's {tuple(x0.shape[-2:])}, got {tuple(mask.shape[-2:])}")
-    if isinstance(model, torch.nn.Module):                         # the kept region is mixed in where the network runs, as `sample` runs
-        d = device_of(model); x0, mask, noise, x_T = x0.to(d), mask.to(d), noise.to(d), (None if x_T is None else x_T.to(d))
+    x0, mask, noise, x_T = to_device_of(model, x0, mask, noise, x_T)   # the kept region is mixed in where the network runs, as `sample` runs
     keep = lambda x, i, renoise: mask * x + (1 - mask) * renoise(x0, noise)
     return sample(model, schedule, noise if x_T is None else x_T, on_step=keep, **sample_kwargs)
 
@@ -111,8 +110,7 @@ def repaint_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tens
     "RePaint: DDPM steps (chapter 05) on a `steps`-step grid with the region `mask` == 0 replaced by `x0` forward-noised afresh, each step done `resample` times, going back up one step with fresh noise between passes. `resample=1` is plain replacement with DDPM."
     if isinstance(resample, bool) or not isinstance(resample, int) or resample < 1: raise ValueError(f"resample must be a positive int, got {resample!r}")
     if mask.shape[-2:] != x0.shape[-2:]: raise ValueError(f"mask must cover x0's {tuple(x0.shape[-2:])}, got {tuple(mask.shape[-2:])}")
-    if isinstance(model, torch.nn.Module):                         # where the network is; the noise is drawn on the CPU and moved
-        d = device_of(model); x0, mask, context = x0.to(d), mask.to(d), (None if context is None else context.to(d))
+    x0, mask, context = to_device_of(model, x0, mask, context)       # where the network is; the noise is drawn on the CPU and moved
     g = torch.Generator().manual_seed(seed)
     fresh = lambda: torch.randn(x0.shape, generator=g).to(x0.device)
     ts = timesteps(schedule.T, steps, "leading").tolist()
@@ -160,7 +158,7 @@ INVERT_STEPS, INVERT_SPACING = 50, "leading"
 def flow_invert(model, schedule: FlowSchedule, x0: torch.Tensor, steps: int = INVERT_STEPS, context: torch.Tensor | None = None, progress: bool = False) -> torch.Tensor:
     "Euler's method on a flow model's ODE (chapter 08) run backwards: from `x0` at $\\sigma = 0$ up the grid of `steps` steps to $\\sigma = 1$, $x_{\\sigma'} = x_\\sigma + (\\sigma' - \\sigma)\\,\\hat v(x_\\sigma, \\sigma, c)$, conditioned on `context`, no guidance: the noise Euler's method maps back to `x0`."
     sigmas = schedule.sigmas(steps).flip(0).tolist()
-    if isinstance(model, torch.nn.Module): x0, context = x0.to(device_of(model)), (None if context is None else context.to(device_of(model)))
+    x0, context = to_device_of(model, x0, context)
     x = x0.float().clone()
     for s, s_next in progress_bar(list(zip(sigmas[:-1], sigmas[1:])), desc="flow inversion", disable=not progress):
         x = x + (s_next - s) * model(x, schedule.model_time(torch.full((len(x),), s, device=x.device)), context)

@@ -13,7 +13,7 @@ from .sampling import SAMPLERS, SCALES, Sampler, _first_step, add_sampler, relat
 from .toy import ToyMLP
 from .unet import check_time_input
 from .viz import progress_bar
-from .hardware import device_of
+from .hardware import to_device_of
 
 # %% auto #0
 __all__ = ['VELOCITY', 'SIGMA_SAMPLINGS', 'FLOW_TIME_SCALE', 'check_flow_time', 'flow_path', 'velocity_target', 'draw_sigmas',
@@ -244,7 +244,7 @@ class eps_as_velocity:
 def ddim_via_flow(model, schedule: Schedule, x_T: torch.Tensor, steps: int, spacing: str = "leading") -> torch.Tensor:
     "DDIM's sample from `x_T`, computed as flow Euler on the converted model: rescale $x_T$ to $\\bar x$, walk `ddim_sigmas`, end at $\\sigma = 0$ ($\\bar x = x_0$)."
     sig = ddim_sigmas(schedule, steps, spacing)
-    if isinstance(model, torch.nn.Module): x_T = x_T.to(device_of(model))     # where the network is, as `sample` does
+    x_T = to_device_of(model, x_T)                                    # where the network is, as `sample` does
     t0 = int(timesteps(schedule.T, steps, spacing)[0])
     ab = schedule.alpha_bars[t0].double()
     x_bar = (x_T.double() / (ab.sqrt() + (1 - ab).sqrt())).float()

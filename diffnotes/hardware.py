@@ -12,9 +12,9 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['DEVICE_ENV', 'DEVICES', 'DEVICE_RTOL', 'PRECISIONS', 'BF16_MIN_SPEEDUP', 'default_device', 'resolve_device',
-           'device_of', 'seeded_noise', 'autocast', 'in_precision', 'half_precision', 'check_precision', 'half_speedup',
-           'precision_cache_path', 'machine_name', 'resolve_precision', 'mount_point', 'no_space', 'atomic_path',
-           'reserve']
+           'device_of', 'to_device_of', 'seeded_noise', 'autocast', 'in_precision', 'half_precision', 'check_precision',
+           'half_speedup', 'precision_cache_path', 'machine_name', 'resolve_precision', 'mount_point', 'no_space',
+           'atomic_path', 'reserve']
 
 # %% ../nbs/93_hardware.ipynb #ad98dfb9
 DEVICE_ENV = "DIFFNOTES_DEVICE"            # set it to cpu, cuda, cuda:N or mps to override the choice below
@@ -48,6 +48,11 @@ def device_of(model) -> torch.device:
     "Where `model`'s parameters live (the CPU for a callable without parameters)."
     p = next(model.parameters(), None) if isinstance(model, nn.Module) else None
     return p.device if p is not None else torch.device("cpu")
+
+def to_device_of(model, *tensors):
+    "`tensors` moved to where `model` runs when it is a network (None stays None); a plain function leaves them where they are. One tensor in, one out; several, a tuple. What every library call that takes a network does with its inputs."
+    moved = tensors if not isinstance(model, nn.Module) else tuple(None if t is None else t.to(device_of(model)) for t in tensors)
+    return moved[0] if len(moved) == 1 else moved
 
 def seeded_noise(shape, generator: torch.Generator | None = None, device=None) -> torch.Tensor:
     "Standard normal noise of `shape` drawn on the CPU from `generator`, then moved to `device` (default: the CPU): a seed means the same numbers on every device."

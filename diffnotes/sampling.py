@@ -11,7 +11,7 @@ from typing import Callable
 import torch
 
 from .noise import PREDICTIONS, Schedule
-from .hardware import device_of, in_precision, resolve_precision
+from .hardware import in_precision, resolve_precision, to_device_of
 from .viz import progress_bar
 
 # %% auto #0
@@ -309,7 +309,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
         weights = next(model.parameters(), None)
         if weights is not None and weights.dtype == torch.float32 and x_T.dtype == torch.float64:   # (a function, such as an exact oracle, may take float64)
             raise TypeError("x_T is float64 but the model's weights are float32; convert the noise with x_T.float()")
-        x_T, context = x_T.to(device_of(model)), (None if context is None else context.to(device_of(model)))
+        x_T, context = to_device_of(model, x_T, context)
     net = in_precision(model, _sampling_precision(precision, model, row, schedule, x_T, context))
     if guidance is not None: net = Guided(net, guidance, guidance_rescale)                 # guidance is a wrapper around the network
     call = lambda x, t: guided_output(net, x, model_time(schedule, _times(t, len(x), x.device)), context)   # the sampler's time, as the network takes it
@@ -324,7 +324,7 @@ def sample(model, schedule: Schedule, x_T: torch.Tensor | None = None, sampler: 
 def diffusers_sample(scheduler, model, x_T: torch.Tensor, steps: int) -> torch.Tensor:
     "Sample with a `diffusers` scheduler driving `model(x_t, t)`, the way its pipelines do: the reference the tests and benchmarks compare with."
     scheduler.set_timesteps(steps)
-    if isinstance(model, torch.nn.Module): x_T = x_T.to(device_of(model))      # where the network is, as `sample` does
+    x_T = to_device_of(model, x_T)                                              # where the network is, as `sample` does
     x = x_T * scheduler.init_noise_sigma
     for t in scheduler.timesteps:
         x = scheduler.step(model(scheduler.scale_model_input(x, t), t.repeat(len(x))), t, x).prev_sample
@@ -347,7 +347,7 @@ def ddim_invert(model, schedule: Schedule, x0: torch.Tensor, steps: int = 50, sp
                 context: torch.Tensor | None = None, progress: bool = False, prediction: str = "eps") -> torch.Tensor:
     "Run deterministic DDIM backwards, from images `x0` to the noise `x_T` that DDIM (same steps and spacing) maps back to them; `prediction` is what `model` predicts ('eps', 'x0' or 'v'), turned into $\\hat\\epsilon$ at the timestep the model is told. Runs on the model's device, as `sample` does."
     _check_prediction(prediction)
-    if isinstance(model, torch.nn.Module): x0, context = x0.to(device_of(model)), (None if context is None else context.to(device_of(model)))
+    x0, context = to_device_of(model, x0, context)
     ts = timesteps(schedule.T, steps, spacing).flip(0).tolist()
     x, ab_cur = x0.clone(), torch.tensor(1.0)
     for t in progress_bar(ts, desc="ddim inversion", disable=not progress):
