@@ -11,8 +11,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 python3 course.py setup >/dev/null || { echo "set-up failed"; exit 1; }
 PY=.venv/bin/python; DN=.venv/bin/diffnotes
-dev=${CHECK_DEVICE:-$($PY -c "from diffnotes.hardware import default_device; print(default_device())")} || exit 1
-if [ "$dev" = cpu ] && [ -z "${CHECK_DEVICE:-}" ]; then
+dev=$($PY -c '
+import sys
+from diffnotes.hardware import resolve_device
+try: print(resolve_device(sys.argv[1], "CHECK_DEVICE"))
+except ValueError as e: sys.exit(f"check_device: {e}")' "${CHECK_DEVICE:-auto}") || exit 2
+if [ "$dev" = cpu ] && [ "${CHECK_DEVICE:-auto}" != cpu ]; then
   echo "check_device: this machine has only a CPU; run it where there is a GPU (CHECK_DEVICE=cpu runs it here, the CPU against itself, as a dry run)"; exit 2
 fi
 echo "device: $dev, $($PY -c "from diffnotes.hardware import machine_name; print(machine_name('$dev'))")"
