@@ -21,6 +21,7 @@ from diffnotes.checkpoint import pretrained_manifest
 from diffnotes.discrete import (TEXT_LENGTH, TEXT_STEPS, ar_sample, fill_gaps, held_out_bits, load_text_model, masked_start, real_word_share,
                                 text_tokenizer, text_trainer, text_windows, training_words, unmask_sample)
 from diffnotes.hardware import machine_name
+from diffnotes.unet import count_parameters
 from _results import write_section
 
 OUT = Path(__file__).with_name("results") / "text_diffusion.json"
@@ -40,7 +41,7 @@ def infill_accuracy(model, kind: str, tok, x_held: torch.Tensor, n: int = 160) -
 def evaluate(name: str, model, kind: str, minutes: float, tok, x_held, vocab) -> dict:
     bits, se = held_out_bits(model, kind, x_held, tok.mask_id, draws=16)
     train_bits, _ = held_out_bits(model, kind, text_windows("train")[:len(x_held)], tok.mask_id, draws=16)    # as many training windows: how much it overfits
-    row = {"parameters": sum(p.numel() for p in model.parameters()), "train_minutes": minutes, "held_out_bits": bits, "held_out_bits_se": se, "train_bits": train_bits, "kind": kind}
+    row = {"parameters": count_parameters(model), "train_minutes": minutes, "held_out_bits": bits, "held_out_bits_se": se, "train_bits": train_bits, "kind": kind}
     for order in (("random", "confidence") if kind == "masked" else ("left to right",)):
         texts, seconds = samples(model, kind, tok, order if kind == "masked" else "random")
         row[f"word_share ({order})"], row[f"sample_seconds ({order})"], row[f"samples ({order})"] = real_word_share(texts, vocab), seconds, texts[:4]

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from .checkpoint import load_checkpoint, register_model_class, register_objective_class
 from .dit import Attention
-from .hardware import device_of
+from .hardware import device_of, to_device_of
 from .train import Trainer, TrainConfig
 from .unet import TimeEmbedding
 from .viz import progress_bar
@@ -24,8 +24,8 @@ __all__ = ['TEXT_SPLITS', 'MASK_TOKEN', 'TEXT_LENGTH', 'T_MIN', 'TEXT_KINDS', 'T
            'text_windows', 'alpha_t', 'mask_tokens', 'uniform_tokens', 'absorbing_matrix', 'uniform_matrix',
            'stratified_times', 'masked_nelbo', 'model_logits', 'discrete_bound', 'TextBlock', 'TextTransformer',
            'MaskedDiffusion', 'NextToken', 'shift_right', 'text_model', 'text_trainer', 'load_text_model',
-           'unmask_sample', 'masked_start', 'training_words', 'real_word_share', 'ar_sample', 'held_out_bits',
-           'infill_ids', 'left_to_right_fill', 'fill_gaps', 'infill']
+           'unmask_sample', 'masked_start', 'training_words', 'real_word_share', 'ar_sample', 'next_characters',
+           'held_out_bits', 'infill_ids', 'left_to_right_fill', 'fill_gaps', 'infill']
 
 # %% ../nbs/13_discrete.ipynb #397b0880
 def text_documents() -> dict[str, str]:
@@ -117,8 +117,7 @@ def stratified_times(n: int, generator: torch.Generator | None = None) -> torch.
 
 def masked_nelbo(model, x0: torch.Tensor, t: torch.Tensor, u: torch.Tensor, mask_id: int) -> torch.Tensor:
     "MDLM's continuous-time bound for each row of `x0` (batch, L) at times `t` and masks from `u`, in nats per token: $\\frac{1}{t}\\sum_{\\text{masked}} -\\log x_\\theta \\cdot x_0 \\,/\\, L$."
-    device = device_of(model)
-    x0, t, u = x0.to(device), t.to(device), u.to(device)                       # wherever the inputs were made: the model's device
+    x0, t, u = to_device_of(model, x0, t, u)                                   # wherever the inputs were made: the model's device
     x_t = mask_tokens(x0, t, u, mask_id)
     ce = F.cross_entropy(model_logits(model, x_t, t).transpose(1, 2).float(), x0, reduction="none")
     weight = 1 / t            # -alpha_t' / (1 - alpha_t) for alpha_t = 1 - t
@@ -136,7 +135,7 @@ def discrete_bound(model, x0: torch.Tensor, T: int, mask_id: int, generator: tor
     j = torch.randint(1, T + 1, (n,), generator=generator)
     t, s = j / T, (j - 1) / T
     x_t = mask_tokens(x0, t, torch.rand(x0.shape, generator=generator), mask_id)
-    p = F.softmax(model_logits(model, x_t.to(device_of(model)), t.to(device_of(model))).float(), -1).cpu()   # x_theta over the K characters
+    p = F.softmax(model_logits(model, *to_device_of(model, x_t, t)).float(), -1).cpu()                 # x_theta over the K characters
     unmask = ((alpha_t(s) - alpha_t(t)) / (1 - alpha_t(t)))[:, None, None]             # the share unmasked between t and s
     q_post = torch.cat([unmask * F.one_hot(x0, mask_id), (1 - unmask).expand(n, L, 1)], -1)
     p_post = torch.cat([unmask * p, (1 - unmask).expand(n, L, 1)], -1)
@@ -292,12 +291,15 @@ def ar_sample(model, n: int, length: int, start_id: int, prompt: torch.Tensor | 
               generator: torch.Generator | None = None, progress: bool = False) -> torch.Tensor:
     "`n` windows of `length` characters from an autoregressive `TextTransformer`, one character per call after `prompt` (n, P) if given (it is kept as the start)."
     if not 1 <= length <= model.length: raise ValueError(f"length must be in 1..{model.length} (the model's window), got {length}")
-    device = device_of(model)
     x = prompt.clone() if prompt is not None else torch.zeros(n, 0, dtype=torch.long)
     for _ in progress_bar(range(x.shape[1], length), desc="autoregressive sampling", disable=not progress):
-        logits = model(torch.cat([torch.full((n, 1), start_id), x], 1).to(device))[:, -1].float().cpu()   # the start symbol, then what is there: the next character
-        x = torch.cat([x, torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)], 1)
+        x = torch.cat([x, next_characters(model, x, start_id, temperature, generator)[:, None]], 1)
     return x
+
+def next_characters(model, x: torch.Tensor, start_id: int, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
+    "One draw per row of the character that follows `x` (n, P), from an autoregressive model that reads the start symbol, then `x`; on the CPU."
+    logits = model(torch.cat([torch.full((len(x), 1), start_id), x], 1).to(device_of(model)))[:, -1].float().cpu()
+    return torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
 
 @torch.no_grad()
 def held_out_bits(model, kind: str, x: torch.Tensor, mask_id: int, draws: int = 8, seed: int = 0, batch: int = 512) -> tuple[float, float]:
@@ -307,8 +309,8 @@ def held_out_bits(model, kind: str, x: torch.Tensor, mask_id: int, draws: int = 
         nats = torch.cat([F.cross_entropy(model(shift_right(x[i:i + batch], mask_id).to(device)).transpose(1, 2).float().cpu(), x[i:i + batch], reduction="none").mean(1)
                           for i in range(0, len(x), batch)])
         return nats.mean().item() / math.log(2), 0.0
-    per_draw = torch.stack([torch.cat([masked_nelbo(model, x[i:i + batch].to(device), stratified_times(len(x[i:i + batch]), g).to(device),
-                                                    torch.rand(x[i:i + batch].shape, generator=g).to(device), mask_id).cpu() for i in range(0, len(x), batch)])
+    per_draw = torch.stack([torch.cat([masked_nelbo(model, x[i:i + batch], stratified_times(len(x[i:i + batch]), g), torch.rand(x[i:i + batch].shape, generator=g), mask_id).cpu()
+                                       for i in range(0, len(x), batch)])
                             for _ in range(draws)])
     return per_draw.mean().item() / math.log(2), per_draw.mean(0).std().item() / math.sqrt(len(x)) / math.log(2)
 
@@ -330,11 +332,9 @@ def infill_ids(tokenizer: CharTokenizer, text: str, span: int = MASK_SPAN, lengt
 @torch.no_grad()
 def left_to_right_fill(model, x: torch.Tensor, mask_id: int, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
     "What an autoregressive model can do with a gap: fill the masks of `x` left to right, each from the characters before it only."
-    x, device = x.clone(), device_of(model)
+    x = x.clone()
     for i in (x == mask_id).any(0).nonzero()[:, 0].tolist():
-        logits = model(torch.cat([torch.full((len(x), 1), mask_id), x[:, :i]], 1).to(device))[:, -1].float().cpu()
-        draw = torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
-        x[:, i] = torch.where(x[:, i] == mask_id, draw, x[:, i])
+        x[:, i] = torch.where(x[:, i] == mask_id, next_characters(model, x[:, :i], mask_id, temperature, generator), x[:, i])
     return x
 
 def fill_gaps(model, kind: str, windows: torch.Tensor, start: int, stop: int, mask_id: int, seed: int = 0) -> torch.Tensor:
