@@ -13,11 +13,12 @@ is built on, so this is the nearest check we can make of what a reader sees:
    `#| output: false` lose their outputs, as Quarto drops them. Maths is
    typeset with KaTeX, the renderer `nbs/_quarto.yml` asks Quarto to use; its
    files come from the npm registry (cached in `.cache/katex`).
-3. Each page is opened in headless Chromium. A script in the page waits for
+3. Each page is opened in headless Chromium (one browser for all pages, driven
+   by Playwright, as the JupyterLab check does). A script in the page waits for
    load, then records: images present and decoded (natural width > 0), maths
    typeset (KaTeX elements, none that failed to parse), error and stderr
    outputs, and widget placeholders (text a static page shows for a live
-   widget). Chromium also writes a screenshot of the page.
+   widget). A screenshot of the whole page is saved beside it.
 
 A page passes when it loaded, every image decoded and there is at least one per
 figure the notebook saved, maths is present where the notebook has any and all
@@ -141,18 +142,20 @@ def render(nb_path: Path, html_path: Path, katex: Path):
     html_path.write_text(body)
     return nb
 
-def inspect(html_path: Path, shot: Path, chrome: str) -> dict:
-    with tempfile.TemporaryDirectory() as profile:
-        common = [chrome, *CHROME_FLAGS, f"--user-data-dir={profile}", "--allow-file-access-from-files", "--virtual-time-budget=15000"]
-        for _ in range(2):            # a headless Chromium now and then exits at once without a page (seen once in CI); a page that does not load fails twice
-            proc = subprocess.run([*common, "--dump-dom", html_path.as_uri()], capture_output=True, text=True, timeout=120)
-            m = re.search(r'<pre id="page-check">(.*?)</pre>', proc.stdout, re.S)
-            if m: break
-        if not m: return {"loaded": False, "stderr": proc.stderr.strip().splitlines()[-1:]}
-        result = json.loads(html.unescape(m.group(1)))
-        height = min(max(int(result.get("height", 2000)), 800), 16000)
-        subprocess.run([*common, f"--window-size=1100,{height}", f"--screenshot={shot}", html_path.as_uri()], capture_output=True, timeout=120)
-        return {"loaded": True, **result, "screenshot": shot.exists()}
+def inspect(page, html_path: Path, shot: Path) -> dict:
+    "Open the page in the browser tab `page`, read what the check script in it recorded, and save a screenshot of the whole page."
+    for attempt in range(2):          # a page that does not load fails twice
+        try:
+            page.set_viewport_size({"width": 1100, "height": 800})
+            page.goto(html_path.as_uri())
+            page.wait_for_selector("#page-check", state="attached", timeout=60_000)
+            result = json.loads(page.locator("#page-check").text_content())
+            break
+        except Exception as e:       # Playwright's timeout or a crashed tab: say why
+            error = f"{type(e).__name__}: {str(e).splitlines()[0][:150] if str(e) else ''}"
+    else: return {"loaded": False, "stderr": [error]}
+    page.screenshot(path=str(shot), full_page=True)
+    return {"loaded": True, **result, "screenshot": shot.exists()}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -160,18 +163,21 @@ def main():
     p.add_argument("--out", default=str(ROOT / "_checks" / "pages"), help="folder for the HTML pages and screenshots")
     args = p.parse_args()
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+    try: from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        print(f"FAIL Playwright cannot be imported ({e}); it is in the dev extras: python3 course.py setup"); print("0 passed, 1 failed"); sys.exit(1)
     bin_dir = Path(sys.executable).parent
     run([str(bin_dir / "nbdev_proc_nbs")], cwd=ROOT)
     proc = ROOT / "_proc"
     katex, chrome = katex_dir(), chromium()
     names = args.notebooks or sorted(p.name for p in (ROOT / "nbs").glob("*.ipynb"))
-    passed = failed = 0
-    for name in names:
+    def check(page, name: str) -> tuple[bool, str]:
+        "Render one page, open it in Chromium, and say what is wrong with it: (passed, the line to print)."
         name = name if name.endswith(".ipynb") else name + ".ipynb"
         start = time.time()
         html_path = proc / name.replace(".ipynb", ".check.html")
         nb = render(proc / name, html_path, katex)
-        res = inspect(html_path, out / name.replace(".ipynb", ".png"), chrome)
+        res = inspect(page, html_path, out / name.replace(".ipynb", ".png"))
         shutil.copy(html_path, out / html_path.name)
         html_path.unlink()                        # keep _proc as nbdev left it, for nbdev_docs
         want_figs, want_maths = expected_figures(nb), has_maths(nb)
@@ -186,10 +192,18 @@ def main():
             if res["errors"] or res["tracebacks"]: problems.append(f"{res['errors']} stderr/error output(s), {res['tracebacks']} traceback(s)")
             if res["widget_text"]: problems.append(f"{res['widget_text']} widget placeholder(s) shown")
             if not res.get("screenshot"): problems.append("no screenshot")
-        ok = not problems
-        passed += ok; failed += not ok
         detail = (f"{res.get('images', 0)} images, {want_figs} figures, {res.get('katex', 0)} formulas" if res.get("loaded") else "")
-        print(f"{'PASS' if ok else 'FAIL'} {name:28} {detail}  ({time.time() - start:.1f} s)" + ("" if ok else "\n     " + "\n     ".join(problems)), flush=True)
+        return not problems, f"{'PASS' if not problems else 'FAIL'} {name:28} {detail}  ({time.time() - start:.1f} s)" + ("" if not problems else "\n     " + "\n     ".join(problems))
+
+    passed = failed = 0
+    with sync_playwright() as pw:     # one browser for every page: starting Chromium twice per page cost 2.5 s of the 3.4 s a page took
+        browser = pw.chromium.launch(executable_path=chrome, headless=True, args=[*CHROME_FLAGS[1:], "--allow-file-access-from-files"])
+        page = browser.new_page()
+        for name in names:
+            ok, line = check(page, name)
+            passed += ok; failed += not ok
+            print(line, flush=True)
+        browser.close()
     print(f"screenshots and pages in {out}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
