@@ -298,15 +298,15 @@ def ar_sample(model, n: int, length: int, start_id: int, prompt: torch.Tensor | 
 
 def next_characters(model, x: torch.Tensor, start_id: int, temperature: float = 1.0, generator: torch.Generator | None = None) -> torch.Tensor:
     "One draw per row of the character that follows `x` (n, P), from an autoregressive model that reads the start symbol, then `x`; on the CPU."
-    logits = model(torch.cat([torch.full((len(x), 1), start_id), x], 1).to(device_of(model)))[:, -1].float().cpu()
+    logits = model(to_device_of(model, torch.cat([torch.full((len(x), 1), start_id), x], 1)))[:, -1].float().cpu()
     return torch.multinomial(F.softmax(logits / temperature, -1), 1, generator=generator)[:, 0]
 
 @torch.no_grad()
 def held_out_bits(model, kind: str, x: torch.Tensor, mask_id: int, draws: int = 8, seed: int = 0, batch: int = 512) -> tuple[float, float]:
     "Bits per character on windows `x`: the autoregressive model's exact negative log-likelihood (standard error 0), or the masked model's bound averaged over `draws` stratified times per window, with its standard error."
-    device, g = device_of(model), torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
     if kind == "ar":
-        nats = torch.cat([F.cross_entropy(model(shift_right(x[i:i + batch], mask_id).to(device)).transpose(1, 2).float().cpu(), x[i:i + batch], reduction="none").mean(1)
+        nats = torch.cat([F.cross_entropy(model(to_device_of(model, shift_right(x[i:i + batch], mask_id))).transpose(1, 2).float().cpu(), x[i:i + batch], reduction="none").mean(1)
                           for i in range(0, len(x), batch)])
         return nats.mean().item() / math.log(2), 0.0
     per_draw = torch.stack([torch.cat([masked_nelbo(model, x[i:i + batch], stratified_times(len(x[i:i + batch]), g), torch.rand(x[i:i + batch].shape, generator=g), mask_id).cpu()

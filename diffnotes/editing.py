@@ -15,7 +15,7 @@ from .data import square_tensor, to_pil
 from .flow import FlowSchedule, flow_path
 from .noise import Schedule
 from .sampling import ddim_invert, ddpm_step, guided_output, noise_levels, sample, timesteps
-from .hardware import to_device_of
+from .hardware import seeded_noise, to_device_of
 from .viz import progress_bar
 from .text_to_image import DEFAULT_T2I_SPACING, DEFAULT_T2I_STEPS, Pipeline
 
@@ -112,7 +112,7 @@ def repaint_sample(model, schedule: Schedule, x0: torch.Tensor, mask: torch.Tens
     if mask.shape[-2:] != x0.shape[-2:]: raise ValueError(f"mask must cover x0's {tuple(x0.shape[-2:])}, got {tuple(mask.shape[-2:])}")
     x0, mask, context = to_device_of(model, x0, mask, context)       # where the network is; the noise is drawn on the CPU and moved
     g = torch.Generator().manual_seed(seed)
-    fresh = lambda: torch.randn(x0.shape, generator=g).to(x0.device)
+    fresh = lambda: seeded_noise(x0.shape, g, x0.device)
     ts = timesteps(schedule.T, steps, "leading").tolist()
     x = fresh()
     for i, t in enumerate(progress_bar(ts, desc="repaint", disable=not progress)):

@@ -12,7 +12,7 @@ from .checkpoint import load_checkpoint, register_model_class, register_objectiv
 from .sampling import grid_sampler
 from .train import Trainer, TrainConfig
 from .unet import Downsample, UNet, Upsample, norm_groups
-from .hardware import device_of
+from .hardware import to_device_of
 
 # %% auto #0
 __all__ = ['VAE_BETA', 'VAEBlock', 'VAE', 'reparameterize', 'kl_divergence', 'vae_loss', 'VAEObjective', 'vae_trainer',
@@ -94,12 +94,12 @@ class VAE(nn.Module):
 
     def encode(self, x: torch.Tensor, sample: bool = False, generator: torch.Generator | None = None) -> torch.Tensor:
         "Scaled latents of images `x`: `scale` times the posterior mean (or a draw from the posterior with `sample`). Computed where the VAE is; the latents come back on `x`'s device, as a codec's output does."
-        mean, logvar = self.posterior(x.to(device_of(self)))
+        mean, logvar = self.posterior(to_device_of(self, x))
         return (self.scale * (reparameterize(mean, logvar, generator) if sample else mean)).to(x.device)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         "Images from scaled latents `z` (as made by `encode` or by a latent diffusion model). Computed where the VAE is; the images come back on `z`'s device."
-        return self.decode_raw(z.to(device_of(self)) / self.scale).to(z.device)
+        return self.decode_raw(to_device_of(self, z) / self.scale).to(z.device)
 
     def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
         "`decode(encode(x))`: the image the VAE keeps of `x`."
